@@ -1,0 +1,2 @@
+app_name = __name__.split(".")[0]
+urlpatterns: list = []

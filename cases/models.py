@@ -1,0 +1,355 @@
+"""Domain core: kommuner, users, personer (CPR), sager, bevillinger, opgaver,
+opgavepakker and fordelingsnøgler, plus the access log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from cases.cpr import validate_cpr
+from ky.roles import Role
+from ky.scoping import ScopedQuerySet, scoped_manager
+
+
+class KommuneQuerySet(ScopedQuerySet):
+    kommune_path = "kode"
+
+
+class Kommune(models.Model):
+    """One of the 98 Danish kommuner, identified by its real 3-digit code."""
+
+    kode = models.PositiveSmallIntegerField(primary_key=True)
+    navn = models.CharField(max_length=60)
+
+    objects = KommuneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name_plural = "kommuner"
+
+    def __str__(self):
+        return f"{self.kode} {self.navn}"
+
+
+class User(AbstractUser):
+    role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.SAGSBEHANDLER)
+    kommuner = models.ManyToManyField(Kommune, blank=True, related_name="brugere")
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "bruger"
+        verbose_name_plural = "brugere"
+
+    @property
+    def kommune_codes(self) -> list[int] | None:
+        from ky.scoping import user_kommune_codes
+
+        return user_kommune_codes(self)
+
+
+class Ydelsestype(models.TextChoices):
+    KTH = "KTH", "Kontanthjælp"
+    UDH = "UDH", "Uddannelseshjælp"
+    HTF = "HTF", "Hjælp til forsørgelse (integrationsydelse)"
+    SAES = "SAES", "Særlig støtte"
+    BOS = "BOS", "Boligstøtte"
+    FLEKS = "FLEKS", "Flekslønstilskud"
+    APOE = "APOE", "Administration af pension (APØ)"
+    MANUEL = "MANUEL", "Manuel fordring"
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A person is visible to a kommune-bound user when any of its sager,
+        bevillinger or debitorkonti belongs to one of the user's kommuner."""
+        from ky.scoping import user_kommune_codes
+
+        codes = user_kommune_codes(user)
+        if codes is None:
+            return self
+        return self.filter(
+            Q(sager__kommune_id__in=codes)
+            | Q(bevillinger__kommune_id__in=codes)
+            | Q(debitorkonti__kommune_id__in=codes)
+        ).distinct()
+
+
+class Person(models.Model):
+    """A borger, identified by CPR (stored without dash)."""
+
+    cpr = models.CharField("CPR-nummer", max_length=10, unique=True, validators=[validate_cpr])
+    navn = models.CharField(max_length=200, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "personer"
+
+    def __str__(self):
+        return f"{self.cpr} {self.navn}".strip()
+
+
+class SagStatus(models.TextChoices):
+    AKTIV = "aktiv", "Aktiv"
+    LUKKET = "lukket", "Lukket"
+
+
+class Sag(models.Model):
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="sager")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sager")
+    ydelsestype = models.CharField(max_length=10, choices=Ydelsestype.choices)
+    status = models.CharField(max_length=10, choices=SagStatus.choices, default=SagStatus.AKTIV)
+    startdato = models.DateField()
+    lukket_dato = models.DateField(null=True, blank=True)
+    kle_nummer = models.CharField("KLE-nummer", max_length=20, blank=True)
+    team = models.CharField(max_length=50, blank=True)
+    sagsbehandler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sager"
+    )
+    # retention (batch.md: update-kassations, delete-cases, delete-marked-cases)
+    kassationsdato = models.DateField(null=True, blank=True)
+    markeret_til_sletning = models.BooleanField(default=False)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        indexes = [
+            models.Index(fields=["kommune", "status", "ydelsestype"]),
+            models.Index(fields=["kommune", "-id"]),
+        ]
+
+    def __str__(self):
+        return f"Sag {self.pk} ({self.get_ydelsestype_display()})"
+
+
+class BevillingStatus(models.TextChoices):
+    BEVILGET = "bevilget", "Bevilget"
+    AFSLAG = "afslag", "Afslag"
+    HENLAGT = "henlagt", "Henlagt"
+    OPHOERT = "ophoert", "Ophørt"
+
+
+class Bevilling(models.Model):
+    """A granted (or refused) benefit. May exist without a sag: migrated from
+    KMD Aktiv and not yet placed in a KY sag (api.md)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="bevillinger")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bevillinger")
+    sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.PROTECT, related_name="bevillinger")
+    ydelsestype = models.CharField(max_length=10, choices=Ydelsestype.choices)
+    kmd_aktiv_bevillingsnr = models.CharField("KMD Aktiv bevillingsnr.", max_length=20, null=True, blank=True)
+    bevilget_fra = models.DateField()
+    bevilget_til = models.DateField(null=True, blank=True)
+    maanedligt_beloeb = models.DecimalField("månedligt beløb", max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=BevillingStatus.choices, default=BevillingStatus.BEVILGET)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "bevilling"
+        verbose_name_plural = "bevillinger"
+        indexes = [
+            models.Index(fields=["kommune", "kmd_aktiv_bevillingsnr"]),
+            models.Index(fields=["kommune", "status", "ydelsestype"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bevilget_til__isnull=True) | Q(bevilget_til__gte=models.F("bevilget_fra")),
+                name="bevilling_periode_gyldig",
+            ),
+        ]
+
+    def __str__(self):
+        nr = f" nr. {self.kmd_aktiv_bevillingsnr}" if self.kmd_aktiv_bevillingsnr else ""
+        return f"Bevilling {self.pk}{nr} ({self.ydelsestype})"
+
+
+class Opgavepakke(models.Model):
+    """A package of tasks (opgavepakke). One per kommune and ``kode``."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="opgavepakker")
+    kode = models.CharField(max_length=40)
+    navn = models.CharField(max_length=200)
+    beskrivelse = models.TextField(blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "opgavepakke"
+        verbose_name_plural = "opgavepakker"
+        ordering = ["kommune", "navn"]
+        constraints = [models.UniqueConstraint(fields=["kommune", "kode"], name="opgavepakke_unik_kode")]
+
+    def __str__(self):
+        return f"{self.navn} ({self.kommune_id})"
+
+
+class Fordelingsnoegle(models.Model):
+    """A routing rule placing tasks in a package (batch.md: task-filter).
+    Empty criteria match anything; the lowest ``prioritet`` that matches wins."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="fordelingsnoegler")
+    opgavepakke = models.ForeignKey(Opgavepakke, on_delete=models.CASCADE, related_name="fordelingsnoegler")
+    prioritet = models.PositiveIntegerField(default=100)
+    opgavetype = models.CharField(max_length=80, blank=True)
+    ydelsestype = models.CharField(max_length=10, choices=Ydelsestype.choices, blank=True)
+    # the day of month of the borger's birthday (CPR digits 1-2), inclusive range
+    foedselsdag_fra = models.PositiveSmallIntegerField(null=True, blank=True)
+    foedselsdag_til = models.PositiveSmallIntegerField(null=True, blank=True)
+    team = models.CharField(max_length=50, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "fordelingsnøgle"
+        verbose_name_plural = "fordelingsnøgler"
+        ordering = ["kommune", "prioritet", "id"]
+
+
+class OpgaveStatus(models.TextChoices):
+    PLANLAGT = "planlagt", "Planlagt"
+    AABEN = "aaben", "Åben"
+    RESERVERET = "reserveret", "Reserveret"
+    UDFOERT = "udfoert", "Udført"
+    ANNULLERET = "annulleret", "Annulleret"
+
+
+OPEN_STATUSES = (OpgaveStatus.AABEN, OpgaveStatus.RESERVERET)
+
+
+class OpgaveQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Opgave(models.Model):
+    """A task. ``type`` is a batch job slug or another task type (``mi32``,
+    ``opfoelgning``, ``godkend-effektuering``...). ``noegle`` makes a job's task
+    idempotent: unique per kommune and type when set."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="opgaver")
+    opgavepakke = models.ForeignKey(
+        Opgavepakke, null=True, blank=True, on_delete=models.SET_NULL, related_name="opgaver"
+    )
+    type = models.CharField(max_length=80)
+    titel = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=OpgaveStatus.choices, default=OpgaveStatus.AABEN)
+    aarsag = models.CharField("årsag", max_length=40, blank=True)
+    sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
+    debitorkonto = models.ForeignKey(
+        "debitor.Debitorkonto", null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver"
+    )
+    frist = models.DateField(null=True, blank=True)
+    aktiveringsdato = models.DateField(null=True, blank=True)
+    reserveret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reserverede_opgaver"
+    )
+    reserveret_tid = models.DateTimeField(null=True, blank=True)
+    noegle = models.CharField(max_length=120, null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    afsluttet = models.DateTimeField(null=True, blank=True)
+    afsluttet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="afsluttede_opgaver"
+    )
+
+    objects = OpgaveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "opgave"
+        verbose_name_plural = "opgaver"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommune", "type", "noegle"], condition=Q(noegle__isnull=False), name="opgave_unik_noegle"
+            ),
+        ]
+        indexes = [
+            # the package's task list: newest first, by status (mi32.md: fast with 1,000,000 tasks)
+            models.Index(fields=["opgavepakke", "status", "-id"], name="opgave_pakke_status_idx"),
+            models.Index(fields=["opgavepakke", "-id"], name="opgave_pakke_idx"),
+            models.Index(fields=["kommune", "type", "status"], name="opgave_kommune_type_idx"),
+            models.Index(fields=["status", "aktiveringsdato"], name="opgave_aktivering_idx"),
+        ]
+
+    def __str__(self):
+        return f"Opgave {self.pk} ({self.type})"
+
+    @property
+    def er_aaben(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Dokument(models.Model):
+    """A document on a sag (retention: delete-documents)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="dokumenter")
+    sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.CASCADE, related_name="dokumenter")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="dokumenter")
+    titel = models.CharField(max_length=300)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    kassationsdato = models.DateField(null=True, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name_plural = "dokumenter"
+
+
+class Selvbetjeningskladde(models.Model):
+    """A citizen's unfinished self-service application (slet-udloebne-kladder-i-selvbetjeningen)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="kladder")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kladder")
+    ydelsestype = models.CharField(max_length=10, choices=Ydelsestype.choices)
+    indhold = models.JSONField(default=dict, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(db_index=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "selvbetjeningskladde"
+        verbose_name_plural = "selvbetjeningskladder"
+
+
+class Abonnement(models.Model):
+    """A subscription on a person's events (e.g. CPR events) held for a kommune (delete-subscription)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="abonnementer")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="abonnementer")
+    type = models.CharField(max_length=40, default="cpr")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name_plural = "abonnementer"
+        constraints = [models.UniqueConstraint(fields=["kommune", "person", "type"], name="abonnement_unik")]
+
+
+class Adgangslog(models.Model):
+    """Every read of a person's data by CPR (api.md): who, when, which CPR, which view."""
+
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    brugernavn = models.CharField(max_length=150)
+    tidspunkt = models.DateTimeField(auto_now_add=True, db_index=True)
+    cpr = models.CharField(max_length=10, db_index=True)
+    visning = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "adgangslog"
+        verbose_name_plural = "adgangslog"
+        ordering = ["-tidspunkt"]

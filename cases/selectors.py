@@ -1,0 +1,66 @@
+"""Reads of the case domain. Every function takes the user and starts from
+``for_user`` (ky.scoping)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from cases.models import OPEN_STATUSES, Bevilling, Opgave, Opgavepakke, Person, Sag
+
+
+def sager_for(user):
+    return Sag.objects.for_user(user).select_related("person", "sagsbehandler")
+
+
+def bevillinger_for(user):
+    return Bevilling.objects.for_user(user).select_related("person")
+
+
+def opgavepakker_for(user):
+    """Packages with their open/total counts (one aggregate query)."""
+    return Opgavepakke.objects.for_user(user).annotate(
+        antal_aabne=Count("opgaver", filter=Q(opgaver__status__in=OPEN_STATUSES)),
+        antal_i_alt=Count("opgaver"),
+    )
+
+
+def opgaver_for(user):
+    return Opgave.objects.for_user(user).select_related(
+        "sag", "person", "debitorkonto", "reserveret_af", "opgavepakke"
+    )
+
+
+def pakke_har_aabne(pakke) -> bool:
+    return Opgave.objects.filter(opgavepakke=pakke, status__in=OPEN_STATUSES).exists()
+
+
+def person_for(user, cpr: str):
+    return Person.objects.for_user(user).filter(cpr=cpr).first()
+
+
+def sag_detail(user, pk: int):
+    """A sag with everything its page shows, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from debitor.models import Debitorkonto
+
+    return (
+        sager_for(user)
+        .prefetch_related(
+            "bevillinger",
+            Prefetch("debitorkonti", queryset=Debitorkonto.objects.prefetch_related("fordringer")),
+            Prefetch("opgaver", queryset=Opgave.objects.select_related("opgavepakke", "reserveret_af").order_by("-id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def opgaver_i_pakke(user, pakke, filters: dict):
+    qs = opgaver_for(user).filter(opgavepakke=pakke)
+    return qs
+
+
+__all__ = [
+    "sager_for", "bevillinger_for", "opgavepakker_for", "opgaver_for", "pakke_har_aabne", "person_for",
+    "sag_detail", "Exists", "OuterRef",
+]

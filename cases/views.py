@@ -1,0 +1,87 @@
+"""Caseworker screens (server-rendered, Danish). Thin: they call selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import select_template
+
+from cases import selectors, services
+from cases.filters import OpgaveScreenFilter
+from cases.models import Opgave, Sag
+from ky.accesslog import log_cpr_reads
+
+PAGE_SIZE = 50
+
+
+def _page(qs, request):
+    """Pagination that never counts: LIMIT page_size + 1 on an index-ordered
+    query, so page n costs the same with 1,000,000 rows (mi32.md)."""
+    try:
+        page = max(1, int(request.GET.get("side", "1")))
+    except ValueError:
+        page = 1
+    start = (page - 1) * PAGE_SIZE
+    rows = list(qs[start:start + PAGE_SIZE + 1])
+    return {
+        "rows": rows[:PAGE_SIZE], "side": page, "har_naeste": len(rows) > PAGE_SIZE, "har_forrige": page > 1,
+        "naeste": page + 1, "forrige": page - 1,
+    }
+
+
+@login_required
+def opgavepakker(request):
+    pakker = selectors.opgavepakker_for(request.user).select_related("kommune").order_by("kommune_id", "navn")
+    return render(request, "cases/opgavepakker.html", {"pakker": pakker})
+
+
+@login_required
+def opgavepakke(request, pk: int):
+    pakke = get_object_or_404(selectors.opgavepakker_for(request.user).select_related("kommune"), pk=pk)
+    filterset = OpgaveScreenFilter(request.GET or None, queryset=selectors.opgaver_for(request.user).filter(opgavepakke=pakke))
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if not filterset.is_bound:
+        qs = qs.filter(status__in=("aaben", "reserveret"))
+    page = _page(qs.order_by("-id"), request)
+    log_cpr_reads(request.user, [o.person.cpr for o in page["rows"] if o.person_id], f"opgavepakke {pakke.pk}")
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(request, "cases/opgavepakke.html", {
+        "pakke": pakke, "filter": filterset, "page": page, "query": query.urlencode(),
+        "fuldfoert": pakke.antal_aabne == 0,
+    })
+
+
+@login_required
+def opgave(request, pk: int):
+    opgave = get_object_or_404(selectors.opgaver_for(request.user), pk=pk)
+    if opgave.status == "aaben" and request.user.role == "sagsbehandler":
+        opgave = services.reserver_opgave(request.user, opgave)
+        opgave = selectors.opgaver_for(request.user).get(pk=pk)
+    if opgave.person_id:
+        log_cpr_reads(request.user, [opgave.person.cpr], f"opgave {opgave.pk}")
+    type_template = select_template([f"opgaver/type_{opgave.type}.html", "opgaver/type_standard.html"])
+    return render(request, "cases/opgave.html", {
+        "opgave": opgave, "type_template": type_template.template.name,
+        **type_context(request, opgave),
+    })
+
+
+#: per task type, a function giving extra context for its page (registered by the app owning the type)
+TYPE_CONTEXT: dict = {}
+
+
+def type_context(request, opgave: Opgave) -> dict:
+    func = TYPE_CONTEXT.get(opgave.type)
+    return func(request, opgave) if func else {}
+
+
+@login_required
+def sag(request, pk: int):
+    try:
+        sag = selectors.sag_detail(request.user, pk)
+    except Sag.DoesNotExist:
+        raise Http404 from None
+    log_cpr_reads(request.user, [sag.person.cpr], f"sag {sag.pk}")
+    return render(request, "cases/sag.html", {"sag": sag})

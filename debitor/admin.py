@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from debitor import models as m
+
+
+class FordringInline(admin.TabularInline):
+    model = m.Fordring
+    extra = 0
+    fields = ["fordring_id", "fordringstype", "hovedstol", "restgaeld", "periode_fra", "periode_til", "stiftelsesdato"]
+
+
+@admin.register(m.Debitorkonto)
+class DebitorkontoAdmin(admin.ModelAdmin):
+    list_display = ["id", "kommune", "kontonr", "person", "sag", "bevilling", "kilde"]
+    list_filter = ["kilde", "kommune"]
+    search_fields = ["=kontonr", "=person__cpr"]
+    raw_id_fields = ["person", "sag", "bevilling"]
+    list_select_related = ["kommune", "person", "sag", "bevilling"]
+    inlines = [FordringInline]
+    show_full_result_count = False
+
+
+@admin.register(m.Fordring)
+class FordringAdmin(admin.ModelAdmin):
+    list_display = ["id", "kommune", "fordring_id", "fordringstype", "hovedstol", "restgaeld", "periode_fra",
+                    "periode_til"]
+    list_filter = ["fordringstype", "kommune"]
+    search_fields = ["=fordring_id"]
+    raw_id_fields = ["debitorkonto"]
+    show_full_result_count = False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DebitorConfig(AppConfig):
+    name = "debitor"
+    verbose_name = "Debitor"

@@ -1,0 +1,2 @@
+# API routes of the integration sub-apps (dfdg, sf2520) are included here.
+urlpatterns: list = []

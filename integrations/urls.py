@@ -1,0 +1,2 @@
+# Screens of the integration sub-apps are included here.
+urlpatterns: list = []
