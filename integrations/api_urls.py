@@ -1,2 +1,7 @@
 # API routes of the integration sub-apps (dfdg, sf2520) are included here.
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("integrations.dfdg.api.urls")),
+    path("", include("integrations.sf2520.api.urls")),
+]

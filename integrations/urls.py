@@ -1,2 +1,7 @@
 # Screens of the integration sub-apps are included here.
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("integrations.dfdg.urls")),
+    path("", include("integrations.sf2520.urls")),
+]

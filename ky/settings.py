@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "debitor",
     "integrations",
     "batch",
+    "integrations.dfdg",
+    "integrations.sf2520",
+    "debitor.underholdsbidrag",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("debitor.api.urls")),
     path("", include("batch.api.urls")),
     path("", include("integrations.api_urls")),
+    path("underholdsbidrag/", include("debitor.underholdsbidrag.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,4 +28,5 @@ urlpatterns = [
     path("", include("debitor.urls")),
     path("", include("batch.urls")),
     path("", include("integrations.urls")),
+    path("", include("debitor.underholdsbidrag.urls")),
 ]

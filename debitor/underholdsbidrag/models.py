@@ -1,0 +1,3 @@
+"""Models of Underholdsbidrag – kreditor."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Models of DFDG FristService."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Sf2520Config(AppConfig):
+    name = "integrations.sf2520"
+    label = "sf2520"
+    verbose_name = "SF2520/SF2530 modregning"
