@@ -1,0 +1,19 @@
+import pytest
+
+from tests.browser.conftest import login
+from tests.factories import OpgaveFactory, OpgavepakkeFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_and_open_package(page, live_server):
+    UserFactory(username="sofie", kommuner=[101])
+    pakke = OpgavepakkeFactory(kommune_id=101, kode="OPF", navn="Opfølgning")
+    OpgaveFactory(opgavepakke=pakke, titel="Ring til borger")
+    OpgaveFactory(opgavepakke=OpgavepakkeFactory(kommune_id=751, kode="X", navn="Aarhus' pakke"))
+    login(page, live_server, "sofie")
+    assert page.get_by_role("heading", name="Opgavepakker").is_visible()
+    assert page.get_by_role("link", name="Aarhus' pakke").count() == 0
+    page.get_by_role("link", name="Opfølgning").click()
+    assert page.get_by_role("heading", name="Opfølgning").is_visible()
+    assert page.get_by_role("link", name="Ring til borger").is_visible()
