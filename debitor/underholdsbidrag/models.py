@@ -1,3 +1,230 @@
-"""Models of Underholdsbidrag – kreditor."""
+"""Models of Underholdsbidrag – kreditor (seed 004)."""
 
-from django.db import models  # noqa: F401
+from django.db import models
+
+from ky.scoping import scoped_manager
+
+
+class Frekvens(models.TextChoices):
+    M = "M", "Månedlig"
+    K = "K", "Kvartalsvis"
+    H = "H", "Halvårlig"
+    A = "A", "Årlig"
+
+
+class Sats(models.Model):
+    """seed 004, 3.11.5: at most three periods per bidragsart; the newest is open."""
+
+    bidragsart = models.PositiveSmallIntegerField()
+    gyldig_fra = models.DateField()
+    gyldig_til = models.DateField(null=True, blank=True)
+    beloeb = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["bidragsart", "gyldig_fra"]
+        constraints = [models.UniqueConstraint(fields=["bidragsart", "gyldig_fra"], name="ub_sats_unik")]
+
+    def __str__(self):
+        return f"Sats {self.bidragsart} fra {self.gyldig_fra}"
+
+
+class UBSag(models.Model):
+    """A sag = one BB with its BP, bidrag and BPL (seed 004, 3.1.1.0)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="ub_sager")
+    omraade = models.PositiveIntegerField(default=1)
+    bb_cpr = models.CharField(max_length=10)
+    bb_statuskode = models.PositiveSmallIntegerField(default=0)
+    udbetalingsform = models.PositiveSmallIntegerField(default=0)  # 0 kontant, 1 bank, 2 standardcheck
+    regnr = models.CharField(max_length=4, null=True, blank=True)
+    kontonr = models.CharField(max_length=10, null=True, blank=True)
+    ratevis = models.BooleanField(default=False)
+    aendrede_felter = models.JSONField(default=list, blank=True)  # stamkort '*'
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "underholdsbidragssag"
+        verbose_name_plural = "underholdsbidragssager"
+        constraints = [models.UniqueConstraint(fields=["kommune", "bb_cpr"], name="ub_sag_unik_bb")]
+
+    def __str__(self):
+        return f"UB-sag {self.pk} ({self.bb_cpr})"
+
+
+class Bidragsperson(models.Model):
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="bidragspersoner")
+    cpr = models.CharField(max_length=10)
+    foedselsdato = models.DateField()
+    statuskode = models.PositiveSmallIntegerField(default=0)
+    ab_kode = models.PositiveSmallIntegerField(default=0)
+    indtaegt = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    anmodning_kraeves = models.BooleanField(default=False)  # seed 004, 3.1.1.3/3 markering
+    advis_631_givet = models.BooleanField(default=False)
+
+    objects = scoped_manager("sag__kommune_id")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sag", "cpr"], name="ub_bp_unik")]
+
+
+class Bidragspligtig(models.Model):
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="bidragspligtige")
+    cpr = models.CharField(max_length=10)
+    afkraevningskommune = models.PositiveIntegerField(null=True, blank=True)
+    diskretion = models.BooleanField(default=False)
+
+    objects = scoped_manager("sag__kommune_id")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sag", "cpr"], name="ub_bpl_unik")]
+
+
+class Bidrag(models.Model):
+    """Individ 221. Identified by bidragsart and BPL on a BP (seed 004, 3.1.1.0)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="bidrag")
+    bidragsart = models.PositiveSmallIntegerField()
+    bpl_cpr = models.CharField(max_length=10)
+    forfaldsdato = models.DateField(null=True, blank=True)  # seed's 000000 = null
+    forrige_forfaldsdato = models.DateField(null=True, blank=True)
+    forfaldsfrekvens = models.CharField(max_length=2)  # M/K/H/A; art 32: counter 3..0
+    fast_bidrag = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    procentsats = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bp", "bidragsart", "bpl_cpr"], name="ub_bidrag_unik")]
+        indexes = [models.Index(fields=["kommune", "forfaldsdato"], name="ub_bidrag_forfald_idx")]
+
+
+class TillaegFradrag(models.Model):
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="tillaeg_fradrag")
+    bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="tillaeg_fradrag")
+    tf_kode = models.PositiveSmallIntegerField()
+    bidragsart = models.PositiveSmallIntegerField()
+    beloeb = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    dato = models.DateField(null=True, blank=True)
+    fra_dato = models.DateField(null=True, blank=True)
+    til_dato = models.DateField(null=True, blank=True)
+    beloebsmodtager = models.PositiveSmallIntegerField(default=1)  # 0 det offentlige, 1 BB
+    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager("sag__kommune_id")
+
+
+class Anmodning(models.Model):
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="anmodninger")
+    bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="anmodninger")
+    bidragsart = models.PositiveSmallIntegerField()
+    forfaldsdato = models.DateField()
+    indtaegt = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    brugt_af = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager("sag__kommune_id")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bp", "bidragsart", "forfaldsdato"], name="ub_anmodning_unik")]
+
+
+class Beregning(models.Model):
+    """A computed item (individ 231/232/233/T/F)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="beregninger")
+    bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="beregninger")
+    bidrag = models.ForeignKey(Bidrag, null=True, blank=True, on_delete=models.SET_NULL, related_name="beregninger")
+    bpl_cpr = models.CharField(max_length=10)
+    type = models.CharField(max_length=16)  # bidrag, efterregulering, rate, tf
+    bidragsart = models.PositiveSmallIntegerField()
+    bidragskode = models.CharField(max_length=2)
+    periode_fra = models.DateField()
+    periode_til = models.DateField()
+    forfaldsdato = models.DateField()
+    udbetalingsdato = models.DateField()
+    beloeb = models.DecimalField(max_digits=12, decimal_places=2)
+    udbetales = models.BooleanField()
+    afkraeves = models.BooleanField()
+    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    forklaring = models.TextField()
+    udbetalt_af = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    afkraevet_af = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["forfaldsdato", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["bp", "bpl_cpr", "bidragsart", "type", "forfaldsdato", "periode_fra"], name="ub_beregning_unik")]
+
+
+class Meddelelse(models.Model):
+    """Advis or fejl written by a run or a registration."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    art = models.CharField(max_length=6, default="advis")  # advis / fejl
+    nr = models.CharField(max_length=4)
+    tekst = models.TextField()
+    sag = models.ForeignKey(UBSag, null=True, blank=True, on_delete=models.CASCADE, related_name="meddelelser")
+    bp = models.ForeignKey(Bidragsperson, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+
+class Udbetaling(models.Model):
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="udbetalinger")
+    modtager = models.CharField(max_length=10)  # BB cpr or "kommune"
+    udbetalingsform = models.PositiveSmallIntegerField()
+    udbetalingsdato = models.DateField()
+    beloeb = models.DecimalField(max_digits=14, decimal_places=2)
+    linjer = models.JSONField(default=list)
+
+    objects = scoped_manager()
+
+
+class Afkraevning(models.Model):
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
+    bpl = models.CharField(max_length=10)
+    afkraevningskommune = models.PositiveIntegerField(null=True, blank=True)
+    dato = models.DateField()
+    beloeb = models.DecimalField(max_digits=14, decimal_places=2)
+    linjer = models.JSONField(default=list)
+    fordring = models.ForeignKey("debitor.Fordring", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = scoped_manager()
+
+
+class Postering(models.Model):
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
+    konto = models.CharField(max_length=20)
+    kontogruppe = models.CharField(max_length=20)
+    debet = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    kredit = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    posteringsdato = models.DateField()
+    personnr = models.CharField(max_length=10)
+
+    objects = scoped_manager()
+
+
+class Kontoplan(models.Model):
+    """seed 004, 3.5.1.1: konto per kontogruppe, by bidragskode before bidragsart."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    kontogruppe = models.CharField(max_length=20)
+    bidragskode = models.CharField(max_length=2, null=True, blank=True)
+    bidragsart = models.PositiveSmallIntegerField(null=True, blank=True)
+    konto = models.CharField(max_length=20)
+
+    objects = scoped_manager()

@@ -1,4 +1,16 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
-urlpatterns = router.urls
+from . import views
+
+urlpatterns = [
+    path("satser/", views.SatsList.as_view(), name="ub-satser"),
+    path("satser/<int:pk>/", views.SatsDetail.as_view(), name="ub-sats"),
+    path("sager/", views.SagList.as_view(), name="ub-sager"),
+    path("sager/<int:pk>/", views.SagDetail.as_view(), name="ub-sag"),
+    path("sager/<int:pk>/beregninger/", views.Beregninger.as_view(), name="ub-beregninger"),
+    path("sager/<int:pk>/tillaeg-fradrag/", views.TFList.as_view(), name="ub-tf"),
+    path("sager/<int:pk>/anmodninger/", views.AnmodningList.as_view(), name="ub-anmodninger"),
+    path("sager/<int:pk>/stamkort.pdf", views.Stamkort.as_view(), name="ub-stamkort-pdf"),
+    path("koersler/<int:run_id>/", views.KoerselDetail.as_view(), name="ub-koersel"),
+    path("kontoplan/", views.KontoplanView.as_view(), name="ub-kontoplan"),
+]

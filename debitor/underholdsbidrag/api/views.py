@@ -1,0 +1,189 @@
+"""API of Underholdsbidrag – kreditor (contract underholdsbidrag.md). Thin: services/selectors do the work."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ky.accesslog import AccessLoggedMixin
+from ky.api import CASE_ROLES, DomainError, RolePermission
+from ky.roles import Role
+from ky.scoping import user_kommune_codes
+
+from .. import selectors, services
+from ..models import Sats, UBSag
+
+WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
+
+
+class Base(APIView):
+    permission_classes = [RolePermission]
+    read_roles = CASE_ROLES
+    write_roles = WRITE
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class SatsList(Base):
+    read_roles = None  # everyone authenticated reads satser
+    write_roles = (Role.FAGGRUPPE,)
+
+    def get(self, request):
+        return Response({"results": [selectors.sats_dict(s) for s in Sats.objects.all()]})
+
+    def post(self, request):
+        d = request.data
+        s = services.opret_sats(bidragsart=d.get("bidragsart"), gyldig_fra=d.get("gyldig_fra"), beloeb=d.get("beloeb"))
+        return Response({**selectors.sats_dict(s), "advis": []}, status=status.HTTP_201_CREATED)
+
+    def patch(self, request):
+        """PATCH satser/ {bidragsart, beloeb?, gyldig_fra?} changes the open period of the bidragsart."""
+        s = Sats.objects.filter(bidragsart=request.data.get("bidragsart"), gyldig_til__isnull=True).first()
+        if s is None:
+            raise DomainError("Ingen åben satsperiode for bidragsarten.", felt="bidragsart")
+        s = services.aendr_sats(s, beloeb=request.data.get("beloeb"), gyldig_fra=request.data.get("gyldig_fra"))
+        return Response({**selectors.sats_dict(s), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class SatsDetail(Base):
+    read_roles = None
+    write_roles = (Role.FAGGRUPPE,)
+
+    @extend_schema(operation_id="v1_underholdsbidrag_sats_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(selectors.sats_dict(get_object_or_404(Sats, pk=pk)))
+
+    @extend_schema(operation_id="v1_underholdsbidrag_sats_partial_update", request=OpenApiTypes.OBJECT,
+                   responses=OpenApiTypes.OBJECT)
+    def patch(self, request, pk):
+        s = get_object_or_404(Sats, pk=pk)
+        s = services.aendr_sats(s, beloeb=request.data.get("beloeb"), gyldig_fra=request.data.get("gyldig_fra"))
+        return Response({**selectors.sats_dict(s), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class SagList(AccessLoggedMixin, Base):
+    def get(self, request):
+        qs = selectors.sager_for(request.user)
+        try:
+            page = max(int(request.query_params.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        items = list(qs[(page - 1) * 50: page * 50])
+        return Response({"count": qs.count(), "results": [selectors.sag_dict(s) for s in items]})
+
+    def post(self, request):
+        sag, advis = services.opret_sag(user_kommuner=user_kommune_codes(request.user), data=request.data)
+        sag = selectors.sager_for(request.user).get(pk=sag.pk)
+        return Response({**selectors.sag_dict(sag), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+def _sag(request, pk) -> UBSag:
+    return get_object_or_404(UBSag.objects.for_user(request.user), pk=pk)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class SagDetail(AccessLoggedMixin, Base):
+    @extend_schema(operation_id="v1_underholdsbidrag_sag_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(selectors.sag_dict(get_object_or_404(selectors.sager_for(request.user), pk=pk)))
+
+    def patch(self, request, pk):
+        sag, advis = services.aendr_sag(_sag(request, pk), request.data)
+        sag = selectors.sager_for(request.user).get(pk=sag.pk)
+        return Response({**selectors.sag_dict(sag), "advis": advis})
+
+    def delete(self, request, pk):
+        advis = services.slet_sag(_sag(request, pk))
+        return Response({"advis": advis}, status=status.HTTP_200_OK)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class Beregninger(AccessLoggedMixin, Base):
+    def get(self, request, pk):
+        return Response({"results": selectors.beregninger(_sag(request, pk))})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class TFList(AccessLoggedMixin, Base):
+    def get(self, request, pk):
+        sag = _sag(request, pk)
+        return Response({"results": [selectors.tf_dict(t) for t in sag.tillaeg_fradrag.select_related("bp").order_by("id")]})
+
+    def post(self, request, pk):
+        tf, advis = services.registrer_tf(_sag(request, pk), request.data, as_of=timezone.localdate())
+        return Response({**selectors.tf_dict(tf), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class AnmodningList(AccessLoggedMixin, Base):
+    def get(self, request, pk):
+        sag = _sag(request, pk)
+        return Response({"results": [selectors.anmodning_dict(a) for a in sag.anmodninger.select_related("bp").order_by("id")]})
+
+    def post(self, request, pk):
+        a, advis = services.registrer_anmodning(_sag(request, pk), request.data, satser=services.satsperioder())
+        return Response({**selectors.anmodning_dict(a), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class KoerselDetail(AccessLoggedMixin, Base):
+    def get(self, request, run_id):
+        from batch.models import Koersel
+        k = Koersel.objects.filter(pk=run_id, job="underholdsbidrag-ugekoersel").first()
+        codes = user_kommune_codes(request.user)
+        if k is None or (codes is not None and k.kommune_id not in codes):
+            raise Http404
+        return Response(selectors.koersel_output(request.user, run_id))
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class KontoplanView(Base):
+    write_roles = (Role.KOMMUNEADMIN, Role.SAGSBEHANDLER)
+
+    def _kommune(self, request) -> int:
+        codes = user_kommune_codes(request.user)
+        raw = request.query_params.get("kommune")
+        if raw is None:
+            if codes and len(codes) == 1:
+                return codes[0]
+            raise DomainError("Angiv kommune.", felt="kommune")
+        try:
+            k = int(raw)
+        except ValueError:
+            raise DomainError("Ugyldig kommune.", felt="kommune")
+        if codes is not None and k not in codes:
+            raise Http404
+        return k
+
+    def get(self, request):
+        k = self._kommune(request)
+        return Response({"kommune": k, "results": selectors.kontoplan(k)})
+
+    def put(self, request):
+        k = self._kommune(request)
+        rows = request.data.get("results") if isinstance(request.data, dict) else request.data
+        services.saet_kontoplan(k, rows)
+        return Response({"kommune": k, "results": selectors.kontoplan(k), "advis": []})
+
+
+@extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+class Stamkort(Base):
+    def get(self, request, pk):
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        sag = get_object_or_404(selectors.sager_for(request.user), pk=pk)
+        from ky.accesslog import collect_cprs, log_cpr_reads
+        data = selectors.sag_dict(sag)
+        log_cpr_reads(request.user, collect_cprs(data), f"API {request.path}")
+        html = render_to_string("underholdsbidrag/stamkort_pdf.html",
+                                {"sag": sag, "data": data, "aendrede": set(sag.aendrede_felter or []),
+                                 "beregninger": selectors.beregninger(sag)[-20:]})
+        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")

@@ -1,0 +1,400 @@
+"""Pure calculation of underholdsbidrag (seed 004, 3.2.1–3.2.3); no database.
+
+Every amount is computed exactly as Decimal and rounded once, ROUND_HALF_UP, to
+øre. Every result carries ``forklaring``: the sats period used, months/days and
+the formula with its numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
+
+OERE = Decimal("0.01")
+FREKVENS_MDR = {"M": 1, "K": 3, "H": 6, "A": 12}
+# seed 004, 3.2.2: art 14 and 19 use art 11's sats
+SATS_ART = {14: 11, 19: 11}
+HALVAARS_ARTER = {11, 12, 14, 15, 19}  # sats per half year (14/19 via art 11)
+MAANEDS_ARTER = {32}  # sats per month
+ENGANGS_ARTER = {31}  # sats once
+NORMAL_ARTER = {11, 12, 15}
+# seed 004, 3.2.2/5: age limit (broken period, next forfaldsdato)
+ALDERSGRAENSE = {11: 18, 12: 18, 13: 18, 15: 18, 14: 24}
+
+ADVIS_TEKST = {
+    "611": "Bidrag kræver anmodning, men ingen anmodning er registreret.",
+    "616": "Bidragsperson fylder 24 år inden næste forfaldsdato; uddannelsesbidrag stoppet.",
+    "620": "Udbetaling til kommunen eller beløb ≤ 0 – udbetales kontant.",
+    "626": "Bidragsberettiget har statuskode 3 – udbetales kontant.",
+    "631": "Bidragspersonen er fyldt 15 år – anmodning kræves fremover.",
+    "704": "Barnets indtægt overstiger 3 gange normalbidrag.",
+}
+
+
+class BeregningsFejl(Exception):
+    pass
+
+
+def rund(beloeb: Decimal) -> Decimal:
+    return Decimal(beloeb).quantize(OERE, rounding=ROUND_HALF_UP)
+
+
+def fmt(beloeb: Decimal) -> str:
+    return f"{rund(beloeb):.2f}"
+
+
+# ---------------------------------------------------------------- bank days
+# contract "Udbetalingsdato"; seed 004, 3.3.2
+@lru_cache(maxsize=64)
+def helligdage(aar: int) -> frozenset[dt.date]:
+    e = easter(aar)
+    bededag_kristi = e + dt.timedelta(days=39)
+    return frozenset({
+        dt.date(aar, 1, 1),
+        e - dt.timedelta(days=3),  # skærtorsdag
+        e - dt.timedelta(days=2),  # langfredag
+        e + dt.timedelta(days=1),  # 2. påskedag
+        bededag_kristi,  # Kristi himmelfartsdag
+        bededag_kristi + dt.timedelta(days=1),  # fredagen efter
+        e + dt.timedelta(days=50),  # 2. pinsedag
+        dt.date(aar, 6, 5),
+        dt.date(aar, 12, 24), dt.date(aar, 12, 25), dt.date(aar, 12, 26), dt.date(aar, 12, 31),
+    })
+
+
+def er_bankdag(d: dt.date) -> bool:
+    return d.weekday() < 5 and d not in helligdage(d.year)
+
+
+def foerste_bankdag_fra(d: dt.date) -> dt.date:
+    while not er_bankdag(d):
+        d += dt.timedelta(days=1)
+    return d
+
+
+def foerste_bankdag_efter(d: dt.date) -> dt.date:
+    return foerste_bankdag_fra(d + dt.timedelta(days=1))
+
+
+def uge_mandag(d: dt.date) -> dt.date:
+    return d - dt.timedelta(days=d.weekday())
+
+
+def udbetalingsperiode(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """Week W+1 (Monday..Sunday) for a run in production week W."""
+    start = uge_mandag(as_of) + dt.timedelta(days=7)
+    return start, start + dt.timedelta(days=6)
+
+
+def udbetalingsdato(forfaldsdato: dt.date, as_of: dt.date) -> dt.date:
+    """First bank day after forfaldsdato; a past forfaldsdato gives the first bank day of W+1."""
+    start, _ = udbetalingsperiode(as_of)
+    return max(foerste_bankdag_efter(forfaldsdato), foerste_bankdag_fra(start))
+
+
+def sidste_forfaldsdato(as_of: dt.date) -> dt.date:
+    """Largest forfaldsdato whose udbetalingsdato falls in week W+1 (seed 004, 3.2.1)."""
+    start, slut = udbetalingsperiode(as_of)
+    d = slut
+    while foerste_bankdag_efter(d) > slut:
+        d -= dt.timedelta(days=1)
+    return d
+
+
+# ---------------------------------------------------------------- sats
+@dataclass(frozen=True)
+class SatsPeriode:
+    bidragsart: int
+    gyldig_fra: dt.date
+    gyldig_til: dt.date | None
+    beloeb: Decimal
+
+    def gaelder(self, d: dt.date) -> bool:
+        return self.gyldig_fra <= d and (self.gyldig_til is None or d <= self.gyldig_til)
+
+    def tekst(self) -> str:
+        til = self.gyldig_til.isoformat() if self.gyldig_til else "…"
+        return f"sats art {self.bidragsart} {self.gyldig_fra.isoformat()}–{til}: {self.beloeb:.2f}"
+
+
+def find_sats(satser: list[SatsPeriode], bidragsart: int, dato: dt.date) -> SatsPeriode:
+    art = SATS_ART.get(bidragsart, bidragsart)
+    for s in satser:
+        if s.bidragsart == art and s.gaelder(dato):
+            return s
+    raise BeregningsFejl(f"Ingen sats for bidragsart {art} på {dato.isoformat()}.")
+
+
+def sats_enhed_mdr(bidragsart: int) -> int | None:
+    """Months the sats covers: 6 (half year), 1 (month) or None (once)."""
+    if bidragsart in HALVAARS_ARTER:
+        return 6
+    if bidragsart in MAANEDS_ARTER:
+        return 1
+    if bidragsart in ENGANGS_ARTER:
+        return None
+    raise BeregningsFejl(f"Bidragsart {bidragsart} kan ikke beregnes efter sats; fast bidrag kræves.")
+
+
+def maanedssats(sats: SatsPeriode) -> Decimal:
+    enhed = sats_enhed_mdr(sats.bidragsart)
+    return sats.beloeb / enhed if enhed else sats.beloeb
+
+
+# ---------------------------------------------------------------- items
+@dataclass
+class Post:
+    type: str  # bidrag, efterregulering, rate, tf
+    bidragsart: int
+    periode_fra: dt.date
+    periode_til: dt.date
+    forfaldsdato: dt.date
+    beloeb: Decimal
+    forklaring: str
+    raa: Decimal = Decimal(0)  # unrounded amount (for tests/reconciliation)
+    brudt_maaneder: int | None = None  # whole months of a broken period at 18 (rates)
+
+
+@dataclass
+class Bidragsgrundlag:
+    bidragsart: int
+    forfaldsdato: dt.date | None
+    forfaldsfrekvens: str  # M/K/H/A, or for art 32 the counter "3".."0"
+    foedselsdato: dt.date | None = None
+    fast_bidrag: Decimal | None = None
+    procentsats: Decimal | None = None
+    forrige_forfaldsdato: dt.date | None = None
+
+
+@dataclass
+class Resultat:
+    poster: list[Post] = field(default_factory=list)
+    naeste_forfaldsdato: dt.date | None = None
+    forfaldsfrekvens: str = ""
+    advis: list[str] = field(default_factory=list)
+
+
+def alder_dag(foedselsdato: dt.date, aar: int) -> dt.date:
+    return foedselsdato + relativedelta(years=aar)
+
+
+def hele_maaneder(fra: dt.date, til: dt.date) -> int:
+    n = 0
+    while fra + relativedelta(months=n + 1) <= til:
+        n += 1
+    return n
+
+
+def brudt_andel(forfald: dt.date, foedselsdag: dt.date) -> tuple[int, int]:
+    """seed 004, 3.2.2/3: whole months from forfald and days of the broken month (of 30)."""
+    n = hele_maaneder(forfald, foedselsdag)
+    sidste = forfald + relativedelta(months=n)
+    if sidste.month == foedselsdag.month and sidste.year == foedselsdag.year:
+        dage = foedselsdag.day - sidste.day
+    else:
+        dage = 30 - sidste.day + foedselsdag.day
+    return n, dage
+
+
+def _grundbeloeb(g: Bidragsgrundlag, forfald: dt.date, satser: list[SatsPeriode],
+                 frekvens_mdr: int | None) -> tuple[Decimal, Decimal | None, str]:
+    """(amount for one period, monthly amount or None, explanation). Unrounded."""
+    if g.fast_bidrag is not None:
+        return Decimal(g.fast_bidrag), None, f"fast bidrag {Decimal(g.fast_bidrag):.2f}"
+    if g.bidragsart == 13 or g.procentsats is not None:
+        # seed 004, 3.2.2: procentdel = normalbidrag × procentsats / 100
+        sats = find_sats(satser, 11, forfald)
+        pct = Decimal(g.procentsats or 0)
+        mdr = sats.beloeb / 6 * pct / 100
+        beloeb = mdr * frekvens_mdr
+        return beloeb, mdr, (f"{sats.tekst()}; {sats.beloeb:.2f}/6 × {frekvens_mdr} mdr × {pct}/100")
+    sats = find_sats(satser, g.bidragsart, forfald)
+    enhed = sats_enhed_mdr(SATS_ART.get(g.bidragsart, g.bidragsart))
+    if enhed is None:
+        return sats.beloeb, None, f"{sats.tekst()}; engangsbeløb"
+    if enhed == 1:
+        return sats.beloeb, sats.beloeb, f"{sats.tekst()}; månedsbeløb"
+    mdr = sats.beloeb / 6
+    return mdr * frekvens_mdr, mdr, f"{sats.tekst()}; {sats.beloeb:.2f} × {frekvens_mdr}/6"
+
+
+def efterregulering(g: Bidragsgrundlag, forrige: dt.date | None, forfald: dt.date,
+                    satser: list[SatsPeriode]) -> Post | None:
+    """seed 004, 3.2.2 Efterregulering: whole months from the sats change date to
+    forfald × (new − old monthly sats), × procentsats/100 for percentage bidrag."""
+    if forrige is None or g.fast_bidrag is not None or g.forfaldsfrekvens == "M" or g.bidragsart == 32:
+        return None
+    art = 11 if (g.bidragsart == 13 or g.procentsats is not None) else SATS_ART.get(g.bidragsart, g.bidragsart)
+    if art not in HALVAARS_ARTER:
+        return None
+    skift = [s for s in satser if s.bidragsart == art and forrige < s.gyldig_fra <= forfald]
+    if not skift:
+        return None
+    ny = max(skift, key=lambda s: s.gyldig_fra)
+    try:
+        gl = find_sats(satser, art, ny.gyldig_fra - dt.timedelta(days=1))
+    except BeregningsFejl:
+        return None
+    n = hele_maaneder(ny.gyldig_fra, forfald)
+    if n == 0:
+        return None
+    raa = n * (ny.beloeb / 6 - gl.beloeb / 6)
+    forkl = (f"efterregulering: satsskift {ny.gyldig_fra.isoformat()}, {n} hele mdr til {forfald.isoformat()}; "
+             f"{n} × {fmt(ny.beloeb / 6)} − {n} × {fmt(gl.beloeb / 6)}")
+    if g.bidragsart == 13 or g.procentsats is not None:
+        pct = Decimal(g.procentsats or 0)
+        raa = raa * pct / 100
+        forkl += f"; × {pct}/100"
+    return Post("efterregulering", g.bidragsart, ny.gyldig_fra, forfald, forfald, rund(raa),
+                forkl + f" = {fmt(raa)}", raa)
+
+
+def naeste_forfaldsdato(g: Bidragsgrundlag, forfald: dt.date) -> tuple[dt.date | None, str, list[str]]:
+    """seed 004, 3.2.2/5. Returns (next forfaldsdato or None, new frekvens, advis)."""
+    if g.bidragsart == 32:
+        taeller = int(g.forfaldsfrekvens or 0) - 1
+        return (forfald + relativedelta(months=1) if taeller > 0 else None), str(max(taeller, 0)), []
+    naeste = forfald + relativedelta(months=FREKVENS_MDR[g.forfaldsfrekvens])
+    graense = ALDERSGRAENSE.get(g.bidragsart)
+    if graense and g.foedselsdato:
+        dag = alder_dag(g.foedselsdato, graense)
+        if dag <= naeste:
+            if g.bidragsart == 14:
+                return None, g.forfaldsfrekvens, ["616"]
+            if g.forfaldsfrekvens == "M" or g.fast_bidrag is not None:
+                return None, g.forfaldsfrekvens, []
+            return dag, g.forfaldsfrekvens, []
+    return naeste, g.forfaldsfrekvens, []
+
+
+def beregn_en(g: Bidragsgrundlag, forfald: dt.date, satser: list[SatsPeriode]) -> Resultat:
+    """One calculation at one forfaldsdato."""
+    res = Resultat(forfaldsfrekvens=g.forfaldsfrekvens)
+    graense = ALDERSGRAENSE.get(g.bidragsart)
+    foedselsdag = alder_dag(g.foedselsdato, graense) if (graense and g.foedselsdato) else None
+    er = efterregulering(g, g.forrige_forfaldsdato, forfald, satser)
+    if er:
+        res.poster.append(er)
+    if foedselsdag and forfald >= foedselsdag:
+        # at the 18th (24th) birthday only a due efterregulering, then stop
+        res.naeste_forfaldsdato = None
+        return res
+    if g.bidragsart == 32:
+        frekvens_mdr = 1
+    else:
+        frekvens_mdr = FREKVENS_MDR.get(g.forfaldsfrekvens)
+        if frekvens_mdr is None:
+            raise BeregningsFejl(f"Ugyldig forfaldsfrekvens {g.forfaldsfrekvens!r}.")
+    naeste, ny_frekvens, advis = naeste_forfaldsdato(g, forfald)
+    res.advis += advis
+    beloeb, mdr, forkl = _grundbeloeb(g, forfald, satser, frekvens_mdr)
+    periode_til = (naeste or forfald + relativedelta(months=frekvens_mdr)) - dt.timedelta(days=1)
+    if (foedselsdag and g.fast_bidrag is None and g.forfaldsfrekvens != "M" and mdr is not None
+            and foedselsdag <= forfald + relativedelta(months=frekvens_mdr)):
+        # seed 004, 3.2.2/3: broken period at 18 (24): 1/6 per whole month + days/180
+        n, dage = brudt_andel(forfald, foedselsdag)
+        halvaar = mdr * 6
+        beloeb = halvaar * n / 6 + halvaar * dage / 180
+        forkl += (f"; brudt periode til {foedselsdag.isoformat()}: {n} hele mdr, {dage} dage; "
+                  f"{fmt(halvaar)} × {n}/6 + {fmt(halvaar)} × {dage}/180")
+        periode_til = foedselsdag - dt.timedelta(days=1)
+        brudt = n
+    else:
+        brudt = None
+    res.poster.append(Post("bidrag", g.bidragsart, forfald, periode_til, forfald, rund(beloeb),
+                           f"{forkl} = {fmt(beloeb)}", beloeb, brudt))
+    res.naeste_forfaldsdato = naeste
+    res.forfaldsfrekvens = ny_frekvens
+    return res
+
+
+def beregn(g: Bidragsgrundlag, satser: list[SatsPeriode], til_forfald: dt.date,
+           maks: int | None = None) -> Resultat:
+    """Repeat while the next forfaldsdato is inside the run's period (seed 004, 3.2.2/5);
+    ``maks`` limits the repetitions (bidrag needing anmodning: the number registered)."""
+    samlet = Resultat(naeste_forfaldsdato=g.forfaldsdato, forfaldsfrekvens=g.forfaldsfrekvens)
+    forfald = g.forfaldsdato
+    forrige = g.forrige_forfaldsdato
+    frekvens = g.forfaldsfrekvens
+    antal = 0
+    while forfald is not None and forfald <= til_forfald and (maks is None or antal < maks):
+        antal += 1
+        step = Bidragsgrundlag(g.bidragsart, forfald, frekvens, g.foedselsdato, g.fast_bidrag,
+                               g.procentsats, forrige)
+        r = beregn_en(step, forfald, satser)
+        samlet.poster += r.poster
+        samlet.advis += r.advis
+        forrige, forfald, frekvens = forfald, r.naeste_forfaldsdato, r.forfaldsfrekvens
+    samlet.naeste_forfaldsdato = forfald
+    samlet.forfaldsfrekvens = frekvens
+    return samlet
+
+
+# ---------------------------------------------------------------- decision tables
+def bidragskode(ab_kode: int, bidragsart: int, indtaegt_over_3x: bool) -> str:
+    """seed 004, 3.2.3.1/2 (contract's reading)."""
+    if ab_kode in (3, 4, 6, 7, 9, 5):
+        return "02"
+    if ab_kode == 8:
+        return "01"
+    if bidragsart in NORMAL_ARTER:
+        return "01" if indtaegt_over_3x else "03"
+    if bidragsart == 32:
+        return "03"
+    return "01"
+
+
+def udbetales_afkraeves(kode: str) -> tuple[bool, bool]:
+    """seed 004, 3.2.3.1/3: 01 claimed only; 02 claimed only; 03 paid to BB and claimed."""
+    return {"01": (False, True), "02": (False, True), "03": (True, True)}[kode]
+
+
+def anmodning_kraeves(ab_kode: int, bidragsart: int, indtaegt_over_3x: bool, alder: int,
+                      markeret: bool) -> tuple[bool, str | None]:
+    """seed 004, 3.2.1/5. Returns (needed, advis nr or None); advis 631 the caller
+    writes only the first time."""
+    if ab_kode in (3, 4, 6, 7, 9, 5):
+        return False, None
+    if ab_kode == 8:
+        return True, None
+    if bidragsart in NORMAL_ARTER:
+        if markeret or indtaegt_over_3x:
+            return True, None
+        if alder >= 15:
+            return True, "631"
+        return False, None
+    if bidragsart == 32:
+        return False, None
+    return True, None
+
+
+def alder_paa(foedselsdato: dt.date, dato: dt.date) -> int:
+    return relativedelta(dato, foedselsdato).years
+
+
+# ---------------------------------------------------------------- rates
+def rater(beloeb: Decimal, antal: int = 6) -> list[Decimal]:
+    """seed 004, 3.2.3.2: equal rates rounded down to øre, remainder on the last."""
+    beloeb = rund(beloeb)
+    if antal <= 1:
+        return [beloeb]
+    lige = (beloeb / antal).quantize(OERE, rounding=ROUND_DOWN)
+    return [lige] * (antal - 1) + [beloeb - lige * (antal - 1)]
+
+
+def rateposter(post: Post, brudt_maaneder: int | None = None) -> list[Post]:
+    """Split a bidrag into rates (bidragskode 03, ratevis): six, or for a broken period
+    as many as its whole months; rate i falls due i months after the forfaldsdato."""
+    antal = brudt_maaneder if brudt_maaneder else 6
+    antal = max(antal, 1)
+    out = []
+    for i, b in enumerate(rater(post.beloeb, antal)):
+        d = post.forfaldsdato + relativedelta(months=i)
+        out.append(Post("rate", post.bidragsart, d, d + relativedelta(months=1) - dt.timedelta(days=1), d, b,
+                        f"rate {i + 1}/{antal} af {post.beloeb:.2f}: {b:.2f}", b))
+    return out

@@ -1,0 +1,95 @@
+"""Reads of Underholdsbidrag – kreditor."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from .models import (Afkraevning, Anmodning, Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
+                     Sats, TillaegFradrag, Udbetaling, UBSag)
+
+
+def sager_for(user):
+    return UBSag.objects.for_user(user).prefetch_related(
+        Prefetch("bidragspersoner", queryset=Bidragsperson.objects.order_by("id").prefetch_related(
+            Prefetch("bidrag", queryset=Bidrag.objects.order_by("bidragsart", "id")))),
+        "bidragspligtige",
+    ).order_by("id")
+
+
+def sag_dict(sag: UBSag) -> dict:
+    return {
+        "id": sag.id, "kommune": sag.kommune_id, "omraade": sag.omraade,
+        "bb": {"cpr": sag.bb_cpr, "statuskode": sag.bb_statuskode, "udbetalingsform": sag.udbetalingsform,
+               "regnr": sag.regnr, "kontonr": sag.kontonr, "ratevis": sag.ratevis},
+        "bidragspersoner": [{
+            "cpr": bp.cpr, "statuskode": bp.statuskode, "ab_kode": bp.ab_kode,
+            "indtaegt": None if bp.indtaegt is None else f"{bp.indtaegt:.2f}",
+            "anmodning_kraeves": bp.anmodning_kraeves,
+            "bidrag": [{
+                "bidragsart": x.bidragsart, "bpl": x.bpl_cpr,
+                "forfaldsdato": x.forfaldsdato.isoformat() if x.forfaldsdato else None,
+                "forfaldsfrekvens": x.forfaldsfrekvens,
+                "fast_bidrag": None if x.fast_bidrag is None else f"{x.fast_bidrag:.2f}",
+                "procentsats": None if x.procentsats is None else f"{x.procentsats:.2f}",
+            } for x in bp.bidrag.all()],
+        } for bp in sag.bidragspersoner.all()],
+        "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion}
+                            for p in sag.bidragspligtige.all()],
+    }
+
+
+def beregninger(sag: UBSag) -> list[dict]:
+    return [{
+        "type": r.type, "bp": r.bp.cpr, "bidragsart": r.bidragsart, "bidragskode": r.bidragskode,
+        "periode_fra": r.periode_fra.isoformat(), "periode_til": r.periode_til.isoformat(),
+        "forfaldsdato": r.forfaldsdato.isoformat(), "udbetalingsdato": r.udbetalingsdato.isoformat(),
+        "beloeb": f"{r.beloeb:.2f}", "udbetales": r.udbetales, "afkraeves": r.afkraeves,
+        "koersel": r.koersel_id, "forklaring": r.forklaring,
+    } for r in Beregning.objects.filter(sag=sag).select_related("bp").order_by("forfaldsdato", "id")]
+
+
+def sats_dict(s: Sats) -> dict:
+    return {"id": s.id, "bidragsart": s.bidragsart, "gyldig_fra": s.gyldig_fra.isoformat(),
+            "gyldig_til": s.gyldig_til.isoformat() if s.gyldig_til else None, "beloeb": f"{s.beloeb:.2f}"}
+
+
+def tf_dict(t: TillaegFradrag) -> dict:
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {"id": t.id, "bp": t.bp.cpr, "tf_kode": t.tf_kode, "bidragsart": t.bidragsart,
+            "beloeb": None if t.beloeb is None else f"{t.beloeb:.2f}", "dato": iso(t.dato), "fra_dato": iso(t.fra_dato),
+            "til_dato": iso(t.til_dato), "beloebsmodtager": t.beloebsmodtager, "koersel": t.koersel_id}
+
+
+def anmodning_dict(a: Anmodning) -> dict:
+    return {"id": a.id, "bp": a.bp.cpr, "bidragsart": a.bidragsart, "forfaldsdato": a.forfaldsdato.isoformat(),
+            "indtaegt": None if a.indtaegt is None else f"{a.indtaegt:.2f}", "brugt_af": a.brugt_af_id}
+
+
+def koersel_output(user, run_id: int) -> dict:
+    def scoped(model):
+        return model.objects.for_user(user).filter(koersel_id=run_id)
+    return {
+        "koersel": run_id,
+        "udbetalinger": [{"modtager": u.modtager, "udbetalingsform": u.udbetalingsform,
+                          "udbetalingsdato": u.udbetalingsdato.isoformat(), "beloeb": f"{u.beloeb:.2f}",
+                          "sag": u.sag_id, "linjer": u.linjer} for u in scoped(Udbetaling).order_by("id")],
+        "afkraevninger": [{"bpl": a.bpl, "afkraevningskommune": a.afkraevningskommune, "dato": a.dato.isoformat(),
+                           "beloeb": f"{a.beloeb:.2f}", "fordring": a.fordring_id, "linjer": a.linjer}
+                          for a in scoped(Afkraevning).order_by("id")],
+        "posteringer": [{"konto": p.konto, "kontogruppe": p.kontogruppe, "debet": f"{p.debet:.2f}",
+                         "kredit": f"{p.kredit:.2f}", "posteringsdato": p.posteringsdato.isoformat(),
+                         "personnr": p.personnr} for p in scoped(Postering).order_by("id")],
+        "advis": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
+                  for m in scoped(Meddelelse).filter(art="advis").order_by("id")],
+        "fejl": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
+                 for m in scoped(Meddelelse).filter(art="fejl").order_by("id")],
+    }
+
+
+def kontoplan(kommune_id: int) -> list[dict]:
+    return [{"kontogruppe": k.kontogruppe, "bidragskode": k.bidragskode, "bidragsart": k.bidragsart,
+             "konto": k.konto} for k in Kontoplan.objects.filter(kommune_id=kommune_id).order_by("id")]
+
+
+def advis_for_sag(sag: UBSag, limit=50) -> list[Meddelelse]:
+    return list(Meddelelse.objects.filter(sag=sag).order_by("-id")[:limit])
