@@ -1,4 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from integrations.dfdg.api import views
+
 router = SimpleRouter()
-urlpatterns = router.urls
+router.register("dfdg/frister", views.FristViewSet, basename="dfdg-frist")
+router.register("dfdg/fristhistorik", views.FristhistorikViewSet, basename="dfdg-fristhistorik")
+router.register("dfdg/fravaer", views.FravaerViewSet, basename="dfdg-fravaer")
+router.register("dfdg/bookinger", views.BookingViewSet, basename="dfdg-booking")
+router.register("dfdg/cpr-skift", views.CprSkiftViewSet, basename="dfdg-cpr-skift")
+urlpatterns = [path("dfdg/ping/", views.PingView.as_view(), name="dfdg-ping"), *router.urls]

@@ -1,0 +1,157 @@
+"""Bench of the DFDG FristService API over HTTP (issue 5).
+
+Starts gunicorn (2 workers, ky.wsgi) on 127.0.0.1 against $DATABASE_URL, then drives, in the same run,
+the trivial authenticated endpoint GET /api/v1/dfdg/ping/ (baseline) and CreateFrist + GetFrist
+(POST /api/v1/dfdg/frister/, GET /api/v1/dfdg/frister/{id}/) with a few client threads, and prints
+requests/s and p95 for each. Target: CreateFrist >= 50 % of the trivial endpoint's requests/s.
+
+    .venv/bin/python bench/frister_api.py [--seconds 30] [--threads 8]
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from cases.models import User  # noqa: E402
+from integrations.dfdg.models import Frist  # noqa: E402
+from ky.roles import Role  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_cpr(n: int) -> str:
+    day = dt.date(1950, 1, 1) + dt.timedelta(days=n % 18000)
+    return f"{day:%d%m%y}{(n // 18000) % 4}{n % 1000:03d}"
+
+
+def drive(port, token, seconds, threads, request_fn, per_iteration=1):
+    """requests/s (HTTP requests) and p95 of one iteration (``per_iteration`` requests)."""
+    lat, stop, lock = [], time.monotonic() + seconds, threading.Lock()
+    errors, nreq = [0], [0]
+
+    def worker(tid):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = 0
+        local = []
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            status = request_fn(conn, token, tid, i)
+            local.append(time.perf_counter() - t0)
+            if status >= 400:
+                errors[0] += 1
+            i += 1
+        with lock:
+            lat.extend(local)
+            nreq[0] += len(local) * per_iteration
+
+    ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+    start = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    elapsed = time.monotonic() - start
+    lat.sort()
+    p95 = lat[int(len(lat) * 0.95) - 1] * 1000 if lat else 0
+    return nreq[0] / elapsed, p95, nreq[0], errors[0]
+
+
+def req(conn, method, path, token, body=None):
+    headers = {"Authorization": f"Token {token}"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    conn.request(method, path, body=body, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    return r.status, data
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--threads", type=int, default=8, help="client threads")
+    ap.add_argument("--server-threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
+    args = ap.parse_args()
+
+    user, _ = User.objects.get_or_create(username="bench-jobcenter", defaults={"role": Role.JOBCENTER})
+    user.role = Role.JOBCENTER
+    user.save()
+    user.kommuner.set([101])
+    token, _ = Token.objects.get_or_create(user=user)
+    run_id = int(time.time()) % 100000
+    fristdato = str(timezone.localdate() + dt.timedelta(days=14))
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "ky.wsgi", "-w", "2", "--threads", str(args.server_threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.5)
+
+        def ping(conn, tok, tid, i):
+            return req(conn, "GET", "/api/v1/dfdg/ping/", tok)[0]
+
+        def create_get(conn, tok, tid, i):
+            # a fresh CPR per request for most, every 4th re-creates (closing the earlier frist)
+            n = run_id * 1000 + tid * 100000 + (i // 4 if i % 4 == 3 else i)
+            body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 7, "fristdato": fristdato}
+            status, data = req(conn, "POST", "/api/v1/dfdg/frister/", tok, body)
+            if status == 201:
+                fid = json.loads(data)["id"]
+                status = max(status, req(conn, "GET", f"/api/v1/dfdg/frister/{fid}/", tok)[0])
+            return status
+
+        def create_only(conn, tok, tid, i):
+            n = 7_000_000 + run_id * 1000 + tid * 100000 + i
+            body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 4, "fristdato": fristdato}
+            return req(conn, "POST", "/api/v1/dfdg/frister/", tok, body)[0]
+
+        drive(port, token.key, 2, args.threads, ping)  # warm-up
+        rows = [
+            ("GET /dfdg/ping/ (trivial DRF)", drive(port, token.key, args.seconds, args.threads, ping)),
+            ("POST CreateFrist", drive(port, token.key, args.seconds, args.threads, create_only)),
+            ("CreateFrist + GetFrist{id} (mixed)", drive(port, token.key, args.seconds, args.threads, create_get, 2)),
+        ]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    base = rows[0][1][0]
+    print(f"{'endpoint':40} {'req/s':>9} {'p95 ms':>8} {'n':>7} {'errors':>6} {'% of trivial':>12}")
+    for name, (rps, p95, n, err) in rows:
+        print(f"{name:40} {rps:9.1f} {p95:8.1f} {n:7d} {err:6d} {100 * rps / base:11.0f}%")
+    print(f"frister in db: {Frist.objects.count()}")
+
+
+if __name__ == "__main__":
+    main()

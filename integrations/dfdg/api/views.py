@@ -1,0 +1,207 @@
+"""DRF views of DFDG FristService (contract dfdg-frister.md); thin, logic in services/selectors."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from integrations.dfdg import selectors, services
+from integrations.dfdg.api import serializers as s
+from ky.accesslog import AccessLoggedMixin
+from ky.api import RolePermission
+from ky.roles import Role
+
+READ = (Role.JOBCENTER, Role.STAR)
+WRITE = (Role.JOBCENTER,)
+
+REQUEST_ID = OpenApiParameter(
+    "x-requestId", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="Valgfrit id (højst 46 tegn). Et id der er set før giver 412, og intet ændres.",
+)
+CPR_PARAM = OpenApiParameter("cpr", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+                             description="Borgerens CPR-nummer (10 cifre, evt. med bindestreg).")
+FEJL = {400: s.FejlSerializer, 403: s.FejlSerializer, 412: s.FejlSerializer}
+EX_8301 = OpenApiExample(
+    "Fejl 8301", status_codes=["400"], response_only=True,
+    value={"fejl": [{"felt": None, "kode": "8301", "tekst": services.TEKST_8301}]},
+)
+EX_412 = OpenApiExample(
+    "x-requestId set før", status_codes=["412"], response_only=True,
+    value={"fejl": [{"felt": None, "kode": "request_id_genbrugt",
+                     "tekst": "Forespørgslen med x-requestId 'abc-1' er allerede modtaget; intet er ændret."}]},
+)
+
+
+def request_id(request):
+    return request.headers.get("x-requestId")
+
+
+def cpr_param(request) -> str:
+    data = s.CprQuerySerializer(data={"cpr": request.query_params.get("cpr")})
+    data.is_valid(raise_exception=True)
+    return data.validated_data["cpr"]
+
+
+class DfdgViewSet(AccessLoggedMixin, viewsets.GenericViewSet):
+    permission_classes = [RolePermission]
+    read_roles = READ
+    write_roles = WRITE
+    filter_backends: list = []
+
+
+class FristViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
+    """FristService: jobcenter creates, updates and reads frister of its kommuner; STAR reads all."""
+
+    serializer_class = s.FristSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.frister_for(self.request.user).order_by("id")
+
+    @extend_schema(summary="GetFrist", parameters=[CPR_PARAM], responses={200: s.FristSerializer(many=True), **FEJL},
+                   description="Borgerens frister der ikke er lukkede (roller: jobcenter for egne kommuner, star).")
+    def list(self, request):
+        qs = selectors.aabne_frister(request.user, cpr_param(request))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.FristSerializer(page, many=True).data)
+
+    @extend_schema(summary="GetFrist{id}", responses={200: s.FristSerializer, 403: s.FejlSerializer,
+                                                        404: s.FejlSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="CreateFrist", request=s.FristCreateSerializer, parameters=[REQUEST_ID],
+        responses={201: s.FristSerializer, **FEJL, 409: s.FejlSerializer},
+        description="Opret frist (kun rollen jobcenter, i egne kommuner). Status beregnes; en tidligere ikke-lukket "
+                    "frist for samme CPR og samtaletype lukkes.",
+        examples=[
+            OpenApiExample("Opret aktiv frist", request_only=True,
+                           value={"kommune": 101, "cpr": "0101801234", "samtaletype": 7, "fristdato": "2026-12-15"}),
+            OpenApiExample("Opret ikke aktiveret frist", request_only=True,
+                           value={"kommune": 101, "cpr": "0101801234", "samtaletype": 4, "fristdato": "2026-12-20",
+                                  "fristaktiveringsdato": "2026-12-01"}),
+            EX_8301, EX_412,
+        ],
+    )
+    def create(self, request):
+        data = s.FristCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        frist = services.opret_frist(request.user, request_id=request_id(request), **data.validated_data)
+        return Response(s.FristSerializer(frist).data, status=201)
+
+    @extend_schema(
+        summary="UpdateFrist", request=s.FristUpdateSerializer, parameters=[REQUEST_ID],
+        responses={200: s.FristSerializer, **FEJL, 404: s.FejlSerializer},
+        examples=[
+            OpenApiExample("Luk frist", request_only=True, value={"status": 4}),
+            OpenApiExample("Aktiver i dag", request_only=True, value={"fristaktiveringsdato": "2026-11-23"}),
+            EX_8301, EX_412,
+        ],
+    )
+    def partial_update(self, request, pk=None):
+        frist = self.get_object()
+        data = s.FristUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        frist = services.opdater_frist(request.user, frist, request_id=request_id(request), **data.validated_data)
+        return Response(s.FristSerializer(frist).data)
+
+
+class FristhistorikViewSet(DfdgViewSet):
+    serializer_class = s.FristHistorikSerializer
+
+    @extend_schema(summary="GetFristhistorik", parameters=[CPR_PARAM],
+                   responses={200: s.FristHistorikSerializer(many=True), **FEJL})
+    def list(self, request):
+        qs = selectors.fristhistorik(request.user, cpr_param(request))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.FristHistorikSerializer(page, many=True).data)
+
+
+class FravaerViewSet(DfdgViewSet):
+    """Fravær: jobcenter registers (not bound to a kommune: an absence belongs to the citizen); jobcenter and star read."""
+
+    serializer_class = s.FravaerSerializer
+
+    @extend_schema(parameters=[CPR_PARAM], responses={200: s.FravaerSerializer(many=True), **FEJL},
+                   description="Borgerens fravær (roller: jobcenter, star).")
+    def list(self, request):
+        page = self.paginate_queryset(selectors.fravaer_for(cpr_param(request)))
+        return self.get_paginated_response(s.FravaerSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.FravaerCreateSerializer, parameters=[REQUEST_ID], responses={201: s.FravaerSerializer, **FEJL},
+        description="Registrer fravær (kun rollen jobcenter; star får 403). Fravær 75, 56 og 57 lukker borgerens "
+                    "ikke-lukkede frister.",
+        examples=[
+            OpenApiExample("Ferie", request_only=True,
+                           value={"cpr": "0101801234", "fravaerstype": 10, "fra": "2026-12-01", "til": "2026-12-14"}),
+            OpenApiExample("Kontaktforløb hos a-kassen", request_only=True,
+                           value={"cpr": "0101801234", "fravaerstype": 75, "fra": "2026-11-23"}),
+            EX_412,
+        ],
+    )
+    def create(self, request):
+        data = s.FravaerCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fravaer = services.registrer_fravaer(request.user, request_id=request_id(request), **data.validated_data)
+        return Response(s.FravaerSerializer(fravaer).data, status=201)
+
+
+class BookingViewSet(DfdgViewSet):
+    """Bookinger: jobcenter registers, jobcenter and star read."""
+
+    serializer_class = s.BookingSerializer
+
+    @extend_schema(parameters=[CPR_PARAM], responses={200: s.BookingSerializer(many=True), **FEJL},
+                   description="Borgerens bookinger (roller: jobcenter, star).")
+    def list(self, request):
+        page = self.paginate_queryset(selectors.bookinger_for(cpr_param(request)))
+        return self.get_paginated_response(s.BookingSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.BookingCreateSerializer, parameters=[REQUEST_ID], responses={201: s.BookingSerializer, **FEJL},
+        description="Registrer en borgers booking (kun rollen jobcenter; star får 403). Borgerens ikke-lukkede frist "
+                    "for samtaletypen bliver indfriet.",
+        examples=[OpenApiExample("Booking", request_only=True,
+                                 value={"cpr": "0101801234", "samtaletype": 7, "moededato": "2026-12-03"}), EX_412],
+    )
+    def create(self, request):
+        data = s.BookingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.registrer_booking(request.user, request_id=request_id(request), **data.validated_data)
+        return Response(s.BookingSerializer(booking).data, status=201)
+
+
+class CprSkiftViewSet(DfdgViewSet):
+    serializer_class = s.CprSkiftResultSerializer
+
+    @extend_schema(
+        request=s.CprSkiftSerializer, parameters=[REQUEST_ID], responses={200: s.CprSkiftResultSerializer, **FEJL,
+                                                                          409: s.FejlSerializer},
+        description="CPR-skift (kun rollen jobcenter; star får 403): alle frister (med historik), bookinger og "
+                    "fravær flyttes fra gammel_cpr til ny_cpr i én transaktion.",
+        examples=[
+            OpenApiExample("CPR-skift", request_only=True, value={"gammel_cpr": "0101801234", "ny_cpr": "0101805678"}),
+            OpenApiExample("Resultat", response_only=True, status_codes=["200"],
+                           value={"gammel_cpr": "0101801234", "ny_cpr": "0101805678", "frister": 2, "bookinger": 1,
+                                  "fravaer": 0}),
+            EX_412,
+        ],
+    )
+    def create(self, request):
+        data = s.CprSkiftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.cpr_skift(request.user, request_id=request_id(request), **data.validated_data))
+
+
+class PingView(APIView):
+    """A trivial authenticated endpoint (baseline of bench/frister_api.py)."""
+
+    permission_classes = [RolePermission]
+    read_roles = READ
+
+    @extend_schema(responses={200: s.PingSerializer, 403: s.FejlSerializer})
+    def get(self, request):
+        return Response({"ok": True})
