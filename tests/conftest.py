@@ -31,3 +31,21 @@ def sagsbehandler_751(db):
 @pytest.fixture
 def drift(db):
     return UserFactory(username="drift1", drift=True)
+
+
+@pytest.fixture(autouse=True)
+def _kommuner_after_flush(request):
+    """A transactional test (live_server, transaction=True) flushes the database after
+    itself, and with it the 98 kommuner the first migration loads (api.md). Put them
+    back before every transactional test so every test sees the same world."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from cases.kommuner import KOMMUNER
+        from cases.models import Kommune
+
+        Kommune.objects.bulk_create([Kommune(kode=k, navn=n) for k, n in KOMMUNER.items()], ignore_conflicts=True)
+    yield
