@@ -10,3 +10,7 @@ class BatchConfig(AppConfig):
         from batch import registry
 
         registry.autodiscover()
+        from django.conf import settings
+
+        if getattr(settings, "KY_BATCH_TEST_JOBS", False):
+            import batch.testing_jobs  # noqa: F401

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from ky.scoping import ScopedQuerySet
 
@@ -48,6 +50,9 @@ class Koersel(models.Model):
     log = models.TextField(blank=True)
     besked = models.TextField(blank=True)
     rq_job_id = models.CharField(max_length=64, blank=True)
+    # the schedule slot a scheduled run belongs to ("job|kommune|slot"); unique so a doubled
+    # scheduler tick inserts nothing twice
+    planslot = models.CharField(max_length=160, null=True, blank=True, unique=True)
 
     objects = KoerselQuerySet.as_manager()
 
@@ -56,6 +61,15 @@ class Koersel(models.Model):
         verbose_name_plural = "kørsler"
         ordering = ["-id"]
         indexes = [models.Index(fields=["job", "kommune", "as_of"], name="koersel_noegle_idx")]
+        constraints = [
+            # batch.md: the same job-kommune-date never runs twice at once, across any number of
+            # workers/machines. kommune NULL (national) is folded to 0 so NULLs do not escape the index.
+            models.UniqueConstraint(
+                F("job"), Coalesce("kommune", Value(0)), F("as_of"),
+                condition=Q(status__in=["queued", "running"]),
+                name="koersel_en_aktiv_pr_noegle",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.job} {self.kommune_id or 'national'} {self.as_of} #{self.pk}"
@@ -93,3 +107,23 @@ class Batchkonstant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kommune", "job", "noegle", "gyldig_fra"], name="batchkonstant_unik"),
         ]
+
+
+class BatchkonstantAendring(models.Model):
+    """Audit of every change of a batchkonstant (batch.md: who, when, old, new)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=100)
+    noegle = models.CharField("nøgle", max_length=60)
+    gyldig_fra = models.DateField()
+    gammel = models.JSONField("gammel værdi", null=True, blank=True)
+    ny = models.JSONField("ny værdi")
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    tidspunkt = models.DateTimeField(auto_now_add=True)
+
+    objects = BatchkonstantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ændring af batchkonstant"
+        verbose_name_plural = "ændringer af batchkonstanter"
+        ordering = ["-id"]

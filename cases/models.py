@@ -353,3 +353,27 @@ class Adgangslog(models.Model):
         verbose_name = "adgangslog"
         verbose_name_plural = "adgangslog"
         ordering = ["-tidspunkt"]
+
+
+class Sletningslog(models.Model):
+    """One deleted object (batch.md: retention jobs). Holds no personal data: only
+    what kind of object, its internal id, its kommune and which run deleted it."""
+
+    kind = models.CharField("art", max_length=40)
+    objekt_id = models.BigIntegerField("objekt-id")
+    kommune = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    job = models.CharField(max_length=100)
+    # the batch run (batch.Koersel) — a plain id so the log outlives the run and the batch app's schema
+    koersel_id = models.BigIntegerField("kørsel-id", null=True, blank=True)
+    tidspunkt = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "sletningslog"
+        verbose_name_plural = "sletningslog"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["kind", "objekt_id"], name="sletningslog_objekt_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.objekt_id} ({self.job})"

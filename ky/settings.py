@@ -103,6 +103,11 @@ BATCH_QUEUES = [
 ]
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in BATCH_QUEUES}
 RQ = {"COMMIT_MODE": "on_db_commit"}
+# batch platform (batch/services.py, batch/scheduler.py)
+BATCH_HEARTBEAT_INTERVAL = int(os.environ.get("KY_BATCH_HEARTBEAT_INTERVAL", "10"))  # seconds between beats
+BATCH_HEARTBEAT_STALE_SECONDS = int(os.environ.get("KY_BATCH_HEARTBEAT_STALE", "60"))  # then: failed
+BATCH_DAGLIG_TIME = 2  # Copenhagen hour from which daily/weekly/monthly/yearly slots are due
+KY_BATCH_TEST_JOBS = env_bool("KY_BATCH_TEST_JOBS")  # register batch/testing_jobs.py (tests only)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

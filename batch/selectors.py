@@ -1,0 +1,52 @@
+"""Reads of the batch platform."""
+
+from django.db.models import Exists, OuterRef
+
+from batch import registry
+from batch.models import Batchkonstant, Koersel
+from cases.models import Kommune, Sag, User
+
+
+def kommuner_i_drift() -> list[int]:
+    """The kommuner a per-kommune job runs for when none is named: kommuner in operation, i.e. with
+    at least one user or sag (the 98 kommuner all exist; most have no data here)."""
+    return list(Kommune.objects.filter(
+        Exists(User.kommuner.through.objects.filter(kommune_id=OuterRef("pk")))
+        | Exists(Sag.objects.filter(kommune_id=OuterRef("pk")))
+    ).order_by("kode").values_list("kode", flat=True))
+
+
+def koersler_for(user):
+    return Koersel.objects.for_user(user).select_related("kommune")
+
+
+def konstanter_for(user):
+    return Batchkonstant.objects.for_user(user)
+
+
+def closest_jobs(text: str) -> list[str]:
+    import difflib
+
+    names = [s.slug for s in registry.all_jobs()] + [s.navn for s in registry.all_jobs()]
+    return difflib.get_close_matches(text, names, n=5, cutoff=0.4)
+
+
+def konstant_oversigt(kommune_id: int, today) -> list[dict]:
+    """Every job with its batchkonstanter for a kommune: value in force today, default, planned
+    future values. One query for the kommune's rows."""
+    rows: dict[tuple, list] = {}
+    for b in Batchkonstant.objects.filter(kommune_id=kommune_id).order_by("gyldig_fra"):
+        rows.setdefault((b.job, b.noegle), []).append(b)
+    out = []
+    for spec in registry.all_jobs():
+        konstanter = []
+        for k in spec.all_konstanter():
+            dated = rows.get((spec.slug, k.noegle), [])
+            current = [b for b in dated if b.gyldig_fra <= today]
+            konstanter.append({
+                "spec": k, "vaerdi": current[-1].vaerdi if current else k.standard,
+                "fra": current[-1].gyldig_fra if current else None,
+                "planlagt": [b for b in dated if b.gyldig_fra > today],
+            })
+        out.append({"spec": spec, "konstanter": konstanter})
+    return out
