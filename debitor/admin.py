@@ -28,3 +28,25 @@ class FordringAdmin(admin.ModelAdmin):
     search_fields = ["=fordring_id"]
     raw_id_fields = ["debitorkonto"]
     show_full_result_count = False
+
+
+@admin.register(m.KmdAktivImport)
+class KmdAktivImportAdmin(admin.ModelAdmin):
+    list_display = ["id", "kommune", "tidspunkt", "bruger", "filnavn", "status", "dry_run", "sha256"]
+    list_filter = ["status", "kommune"]
+    readonly_fields = ["kommune", "bruger", "tidspunkt", "filnavn", "sha256", "dry_run", "status", "resume", "fejl"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+@admin.register(m.Tilknytning)
+class TilknytningAdmin(admin.ModelAdmin):
+    list_display = ["id", "kommune", "debitorkonto", "maade", "sag", "bevilling", "bruger", "tidspunkt"]
+    raw_id_fields = ["debitorkonto", "opgave", "sag", "bevilling"]
+
+
+@admin.register(m.Fordringspostering)
+class FordringsposteringAdmin(admin.ModelAdmin):
+    list_display = ["id", "kommune", "fordring", "type", "beloeb", "dato", "restgaeld_efter", "bruger"]
+    raw_id_fields = ["fordring"]

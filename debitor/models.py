@@ -76,3 +76,106 @@ class Fordring(models.Model):
 
     def __str__(self):
         return f"Fordring {self.fordring_id}"
+
+
+# --- MI 32 (seed 002) -----------------------------------------------------------------------------
+
+MI32_PAKKE_KODE = "MI32"
+MI32_PAKKE_NAVN = "MI 32 Manuel tilknytning af debitorkonti fra KMD Aktiv"
+MI32_OPGAVETYPE = "mi32"
+
+
+class Mi32Aarsag(models.TextChoices):
+    """Why a debitorkonto could not be attached automatically (mi32.md, route 3)."""
+
+    MANGLER_BEVILLINGSNR = "mangler_bevillingsnr", "Bevillingsnummer mangler (tabt ved migrering)"
+    UKENDT_BEVILLINGSNR = "ukendt_bevillingsnr", "Ukendt bevillingsnummer"
+    CPR_AFVIGER = "cpr_afviger", "CPR-nummeret passer ikke med bevillingens"
+    FLERE_BEVILLINGER = "flere_bevillinger", "Bevillingsnummeret passer med flere bevillinger"
+    MANUEL_YDELSESTYPE = "manuel_ydelsestype", "Særlig støtte eller manuel fordring"
+    ANDEN_KOMMUNE = "anden_kommune", "Bevillingen hører til en anden kommune"
+
+
+class ImportStatus(models.TextChoices):
+    GENNEMFOERT = "gennemfoert", "Gennemført"
+    PROEVEKOERSEL = "proevekoersel", "Prøvekørsel (intet gemt)"
+    AFVIST = "afvist", "Afvist (intet gemt)"
+
+
+class KmdAktivImport(models.Model):
+    """One import of a KMD Aktiv debitorkonto file: who, when, which file, what came of it."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="kmd_aktiv_importer")
+    bruger = models.ForeignKey("cases.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tidspunkt = models.DateTimeField(auto_now_add=True)
+    filnavn = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices)
+    resume = models.JSONField("resumé", default=dict, blank=True)
+    fejl = models.JSONField(default=list, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "KMD Aktiv-import"
+        verbose_name_plural = "KMD Aktiv-importer"
+        ordering = ["-tidspunkt"]
+
+    def __str__(self):
+        return f"{self.filnavn} ({self.kommune_id}, {self.tidspunkt:%Y-%m-%d %H:%M})"
+
+
+class TilknytningsMaade(models.TextChoices):
+    SAGSTILKNYTNING = "sagstilknytning", "Sagstilknytning (bevilling med sag)"
+    SAGSOPRETTELSE = "sagsoprettelse", "Sagsoprettelse (ny sag til bevillingen)"
+    EKSISTERENDE_SAG = "eksisterende_sag", "Tilknyttet eksisterende sag"
+    NY_SAG = "ny_sag", "Ny sag oprettet"
+
+
+class Tilknytning(models.Model):
+    """Audit of a caseworker's manual attachment of a debitorkonto (mi32.md: records who did what)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    debitorkonto = models.ForeignKey(Debitorkonto, on_delete=models.CASCADE, related_name="tilknytninger")
+    opgave = models.ForeignKey("cases.Opgave", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    bruger = models.ForeignKey("cases.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    maade = models.CharField("måde", max_length=20, choices=TilknytningsMaade.choices)
+    sag = models.ForeignKey("cases.Sag", on_delete=models.PROTECT, related_name="+")
+    bevilling = models.ForeignKey("cases.Bevilling", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    tidspunkt = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "tilknytning"
+        verbose_name_plural = "tilknytninger"
+
+
+class PosteringType(models.TextChoices):
+    DAEKNING = "daekning", "Dækning"
+    AFSKRIVNING = "afskrivning", "Afskrivning"
+    NEDREGULERING = "nedregulering", "Nedregulering"
+
+
+class Fordringspostering(models.Model):
+    """A covering, write-off or reduction on a fordring (seed 002: needs a sag)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    fordring = models.ForeignKey(Fordring, on_delete=models.CASCADE, related_name="posteringer")
+    type = models.CharField(max_length=20, choices=PosteringType.choices)
+    beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
+    dato = models.DateField()
+    restgaeld_foer = models.DecimalField("restgæld før", max_digits=14, decimal_places=2)
+    restgaeld_efter = models.DecimalField("restgæld efter", max_digits=14, decimal_places=2)
+    bruger = models.ForeignKey("cases.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "fordringspostering"
+        verbose_name_plural = "fordringsposteringer"
+        ordering = ["fordring", "id"]
+        constraints = [models.CheckConstraint(condition=Q(beloeb__gt=0), name="postering_beloeb_positivt")]
