@@ -1,0 +1,363 @@
+"""Writes of SF2520/SF2530 modregning (contract sf2520.md)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db import connection
+
+from integrations.sf2520.models import Effektuering, Modregning
+
+YDELSER_MED_MODREGNING = ("KTH", "UDH", "HTF")  # sf2520.md: kontanthjælp, uddannelseshjælp, HTF
+
+
+def maaned_af(d: dt.date) -> tuple[dt.date, dt.date]:
+    return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]:
+    """One draft per bevilget bevilling with a maanedligt_beloeb for the month of ``as_of``,
+    pro rata by days (days covered / days in month x amount, rounded once half up to øre),
+    with a modregning = min(agreement's monthly amount, payout) for an agreement active in
+    the month. Set-based: INSERT ... SELECT ... ON CONFLICT DO NOTHING. Returns (drafts, modregninger)."""
+    start, end = maaned_af(as_of)
+    dim = end.day
+    udbetalingsdato = end  # paid for the month at its end
+    eff, mod = Effektuering._meta.db_table, Modregning._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"""
+            INSERT INTO {eff} (bevilling_id, kommune_id, person_id, maaned, periode_fra, periode_til, dage,
+                               dage_i_maaned, maanedligt_beloeb, brutto, modregning, netto, status,
+                               udbetalingsdato, forklaring, oprettet)
+            SELECT b.id, b.kommune_id, b.person_id, %(start)s, x.fra, x.til, x.dage, %(dim)s, b.maanedligt_beloeb,
+                   round(b.maanedligt_beloeb * x.dage / %(dim)s, 2), 0, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2),
+                   'kladde', %(udb)s,
+                   format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', x.dage, %(dim)s, x.fra, x.til,
+                          b.maanedligt_beloeb, x.dage, %(dim)s, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2)),
+                   now()
+            FROM cases_bevilling b
+            CROSS JOIN LATERAL (SELECT greatest(b.bevilget_fra, %(start)s::date) AS fra,
+                                       least(coalesce(b.bevilget_til, %(end)s::date), %(end)s::date) AS til) x0
+            CROSS JOIN LATERAL (SELECT x0.fra, x0.til, (x0.til - x0.fra + 1) AS dage) x
+            WHERE b.kommune_id = %(k)s AND b.status = 'bevilget' AND b.maanedligt_beloeb IS NOT NULL
+              AND b.bevilget_fra <= %(end)s AND (b.bevilget_til IS NULL OR b.bevilget_til >= %(start)s)
+            ON CONFLICT (bevilling_id, maaned) DO NOTHING
+        """, {"start": start, "end": end, "dim": dim, "udb": udbetalingsdato, "k": kommune_id})
+        drafts = cur.rowcount
+        # modregning for drafts without one, one agreement per draft, each agreement once a month
+        cur.execute(f"""
+            WITH kandidat AS (
+                SELECT DISTINCT ON (a.id) e.id AS eff_id, a.id AS aftale_id, e.brutto,
+                       least(a.maanedligt_beloeb, e.brutto) AS beloeb
+                FROM {eff} e
+                JOIN cases_bevilling b ON b.id = e.bevilling_id AND b.ydelsestype = ANY(%(ydelser)s)
+                JOIN cases_person p ON p.id = e.person_id
+                JOIN sf2520_betalingsadministrationsaftale a
+                  ON a.kommune_id = e.kommune_id AND a.cpr = p.cpr AND a.status = 'aktiv'
+                 AND a.gyldig_fra <= %(end)s AND (a.gyldig_til IS NULL OR a.gyldig_til >= %(start)s)
+                WHERE e.kommune_id = %(k)s AND e.maaned = %(start)s AND e.status = 'kladde'
+                  AND NOT EXISTS (SELECT 1 FROM {mod} m WHERE m.effektuering_id = e.id)
+                ORDER BY a.id, e.id
+            ), ny AS (
+                INSERT INTO {mod} (effektuering_id, aftale_id, kommune_id, maaned, beloeb, modregnings_id)
+                SELECT k.eff_id, k.aftale_id, %(k)s, %(start)s, k.beloeb, 'KY' || lpad(k.eff_id::text, 18, '0')
+                FROM kandidat k
+                ON CONFLICT DO NOTHING
+                RETURNING effektuering_id, aftale_id, beloeb
+            )
+            UPDATE {eff} e SET modregning = ny.beloeb, netto = e.brutto - ny.beloeb,
+                   forklaring = e.forklaring || format(E'\\nModregning (aftale %%s): mindste af aftalens %%s kr. og udbetalingen %%s kr. = %%s kr.',
+                                                      a.aftale_id, a.maanedligt_beloeb, e.brutto, ny.beloeb)
+            FROM ny JOIN sf2520_betalingsadministrationsaftale a ON a.id = ny.aftale_id
+            WHERE e.id = ny.effektuering_id
+        """, {"start": start, "end": end, "k": kommune_id, "ydelser": list(YDELSER_MED_MODREGNING)})
+        modregninger = cur.rowcount
+    return drafts, modregninger
+
+
+def endeligjoer_effektueringer(kommune_id: int, as_of: dt.date, graense_procent: int) -> tuple[int, int]:
+    """Drafts up to the month of ``as_of`` become final, except those whose netto differs from
+    the same bevilling's previous final effektuering by more than ``graense_procent`` %: they
+    await approval with a task in the kommune's opgavepakke "Godkend effektueringer".
+    Returns (finalised, awaiting approval)."""
+    from cases.models import Opgave
+    from cases.services import opgavepakke
+
+    _, end = maaned_af(as_of)
+    eff = Effektuering._meta.db_table
+    params = {"k": kommune_id, "end": end, "pct": graense_procent}
+    with connection.cursor() as cur:
+        cur.execute(f"""
+            UPDATE {eff} e SET forrige_id = (
+                SELECT f.id FROM {eff} f WHERE f.bevilling_id = e.bevilling_id AND f.status = 'endelig'
+                   AND f.maaned < e.maaned ORDER BY f.maaned DESC LIMIT 1)
+            WHERE e.kommune_id = %(k)s AND e.status = 'kladde' AND e.maaned <= %(end)s
+        """, params)
+        cur.execute(f"""
+            UPDATE {eff} e SET status = 'afventer_godkendelse'
+            FROM {eff} f
+            WHERE e.kommune_id = %(k)s AND e.status = 'kladde' AND e.maaned <= %(end)s AND f.id = e.forrige_id
+              AND abs(e.netto - f.netto) * 100 > %(pct)s * f.netto
+            RETURNING e.id, e.person_id, e.maaned
+        """, params)
+        afventer = cur.fetchall()
+        cur.execute(f"""
+            UPDATE {eff} e SET status = 'endelig', endelig_tid = now()
+            WHERE e.kommune_id = %(k)s AND e.status = 'kladde' AND e.maaned <= %(end)s
+        """, params)
+        endelige = cur.rowcount
+    if afventer:
+        pakke = opgavepakke(kommune_id, "GODKEND-EFF", "Godkend effektueringer")
+        Opgave.objects.bulk_create([
+            Opgave(kommune_id=kommune_id, opgavepakke=pakke, type="godkend-effektuering", person_id=person_id,
+                   titel=f"Godkend effektuering for {maaned:%m-%Y}", noegle=f"eff-{eid}",
+                   aarsag="netto-afvigelse", data={"effektuering": eid})
+            for eid, person_id, maaned in afventer
+        ], ignore_conflicts=True)
+    return endelige, len(afventer)
+
+
+def naeste_loebenummer(kommune_id: int, art: str) -> int:
+    """Next løbenummer of the kommune and file kind (counter row, SELECT FOR UPDATE)."""
+    from integrations.sf2520.models import Loebenummer
+
+    Loebenummer.objects.get_or_create(kommune_id=kommune_id, art=art)
+    row = Loebenummer.objects.select_for_update().get(kommune_id=kommune_id, art=art)
+    row.sidste += 1
+    row.save(update_fields=["sidste"])
+    return row.sidste
+
+
+def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None) -> "SendtFil | None":
+    """Every finalised modregning not in a sent/accepted file -> one SF2520 data file + trigger.
+    Recorded only after the trigger is uploaded; an upload error raises and rolls back."""
+    from django.utils import timezone
+
+    from integrations import sftp
+    from integrations.fixedwidth import encode_file
+    from integrations.sf2520 import formats
+    from integrations.sf2520.models import FilArt, ModregningFil, SendtFil
+
+    rows = list(
+        Modregning.objects.filter(kommune_id=kommune_id, sendt_fil__isnull=True, beloeb__gt=0,
+                                  effektuering__status="endelig")
+        .select_for_update(of=("self",))
+        .order_by("id")
+        .values_list("id", "aftale__cpr", "aftale__aftale_id", "effektuering__udbetalingsdato",
+                     "effektuering__periode_fra", "effektuering__periode_til", "beloeb", "modregnings_id")
+    )
+    if not rows:
+        return None
+    now = timezone.localtime(now or timezone.now())
+    loebenr = naeste_loebenummer(kommune_id, FilArt.SF2520)
+    filnavn = f"KY_SF2520_{kommune_id:03d}_{as_of:%Y%m%d}_{loebenr:06d}.txt"
+    total = 0
+    lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                  "loebenummer": loebenr, "afsender": "KY"})]
+    write = formats.SF2520_DETALJE.write
+    for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
+        oere = int(beloeb * 100)
+        total += oere
+        lines.append(write({"kommunekode": kommune_id, "cpr": cpr, "aftale_id": aftale_id, "udbetalingsdato": udb,
+                            "periode_fra": fra, "periode_til": til, "beloeb_oere": oere, "modregnings_id": mid}))
+    lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": total}))
+    data = encode_file(lines)
+    senders_file_id = sftp.send_file(transport, filnavn, data)
+    fil = SendtFil.objects.create(art=FilArt.SF2520, kommune_id=kommune_id, filnavn=filnavn, loebenummer=loebenr,
+                                  koerselsdato=as_of, antal=len(rows), sum_beloeb=dt_decimal(total),
+                                  sendt=now, senders_file_id=senders_file_id)
+    ids = [r[0] for r in rows]
+    Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
+    ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
+    return fil
+
+
+def dt_decimal(oere: int):
+    from decimal import Decimal
+
+    return (Decimal(oere) / 100).quantize(Decimal("0.01"))
+
+
+def behandl_kvitteringer(kommune_id: int | None, transport, log) -> tuple[int, int]:
+    """Technical receipts IN/<file>.sftpreceipt: ACCEPTERET -> kvitteret; AFVIST -> fejlet and its
+    modregninger free to go again in a new file. A receipt for a file KY did not send is left alone."""
+    from django.utils import timezone
+
+    from integrations import sftp
+    from integrations.sf2520.models import FilStatus, SendtFil
+
+    ok = afvist = 0
+    prefix = f"KY_SF2520_{kommune_id:03d}_" if kommune_id else "KY_"
+    for name in transport.listdir("IN"):
+        if not (name.endswith(".sftpreceipt") and name.startswith(prefix)):
+            continue
+        try:
+            k = sftp.parse_receipt(transport.get(f"IN/{name}"))
+        except Exception as exc:  # noqa: BLE001 - a broken receipt is logged and left alone
+            log(f"{name}: kvitteringen kan ikke læses ({exc}); ladt ligge")
+            continue
+        fil = SendtFil.objects.select_for_update().filter(filnavn=k.filnavn, senders_file_id=k.senders_file_id).first() \
+            if _is_uuid(k.senders_file_id) else None
+        if fil is None:
+            log(f"{name}: KY har ikke sendt {k.filnavn} med SendersFileId {k.senders_file_id}; ladt ligge")
+            continue
+        if k.status == "ACCEPTERET":
+            fil.status, ok = FilStatus.KVITTERET, ok + 1
+        else:
+            fil.status, fil.afvist_aarsag, afvist = FilStatus.FEJLET, k.aarsag, afvist + 1
+            Modregning.objects.filter(sendt_fil=fil).update(sendt_fil=None)
+        fil.kvitteret = timezone.now()
+        fil.save(update_fields=["status", "afvist_aarsag", "kvitteret"])
+        transport.remove(f"IN/{name}")
+    return ok, afvist
+
+
+def _is_uuid(s: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(s)
+        return True
+    except ValueError:
+        return False
+
+
+def send_forespoergsel(kommune_id: int, as_of: dt.date, transport):
+    """One SF2530 request per kommune and day: CPRs with a bevilget KTH/UDH/HTF bevilling
+    overlapping the calendar month after as-of's month."""
+    from django.utils import timezone
+
+    from cases.models import Bevilling
+    from integrations import sftp
+    from integrations.fixedwidth import encode_file
+    from integrations.sf2520 import formats
+    from integrations.sf2520.models import FilArt, SendtFil
+
+    if SendtFil.objects.filter(kommune_id=kommune_id, art=FilArt.SF2530_FORESP, koerselsdato=as_of).exists():
+        return None
+    start, end = maaned_af(maaned_af(as_of)[1] + dt.timedelta(days=1))
+    cprs = list(Bevilling.objects.filter(kommune_id=kommune_id, status="bevilget", ydelsestype__in=YDELSER_MED_MODREGNING,
+                                         bevilget_fra__lte=end).exclude(bevilget_til__lt=start)
+                .order_by("person__cpr").values_list("person__cpr", flat=True).distinct())
+    if not cprs:
+        return None
+    now = timezone.localtime()
+    nr = naeste_loebenummer(kommune_id, FilArt.SF2530_FORESP)
+    filnavn = f"KY_SF2530_FORESP_{kommune_id:03d}_{as_of:%Y%m%d}_{nr:06d}.txt"
+    lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                  "loebenummer": nr, "afsender": "KY"})]
+    lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in cprs]
+    lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(cprs), "sum_oere": 0}))
+    fid = sftp.send_file(transport, filnavn, encode_file(lines))
+    return SendtFil.objects.create(art=FilArt.SF2530_FORESP, kommune_id=kommune_id, filnavn=filnavn, loebenummer=nr,
+                                   koerselsdato=as_of, antal=len(cprs), sendt=now, senders_file_id=fid)
+
+
+class AfvistFil(Exception):
+    pass
+
+
+def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log) -> tuple[int, int]:
+    """SF2530 answer files: whole file validated first (layout, kommune, end count); a broken
+    file is moved to IN/fejlet/ with nothing stored and the run fails naming file and line."""
+    from decimal import Decimal
+
+    from integrations import sftp
+    from integrations.fixedwidth import LayoutFejl, read_file
+    from integrations.sf2520 import formats
+    from integrations.sf2520.models import AftaleStatus, Betalingsadministrationsaftale as A, ModtagetFil
+
+    prefix = f"UDK_SF2530_SVAR_{kommune_id:03d}_" if kommune_id else "UDK_SF2530_SVAR_"
+    filer = aftaler = 0
+    fejl, gode = [], []
+    for name, why in sftp.incoming(transport, prefix):
+        if why:
+            log(f"{name}: ladt ligge ({why})")
+            continue
+        kode = int(name.split("_")[3])
+        try:
+            recs = read_file(transport.get(f"IN/{name}"), formats.SF2530_SVAR_LAYOUTS)
+            for linje, r in recs:
+                if r["kommunekode"] != kode:
+                    raise LayoutFejl(f"kommunekode {r['kommunekode']} passer ikke til filens {kode}", linje=linje,
+                                     felt="kommunekode")
+            detaljer = recs[1:-1]
+            if recs[-1][1]["antal"] != len(detaljer):
+                raise LayoutFejl(f"slutposten tæller {recs[-1][1]['antal']}, filen har {len(detaljer)} detaljeposter",
+                                 linje=recs[-1][0], felt="antal")
+        except LayoutFejl as exc:
+            sftp.move_in(transport, name, "fejlet")
+            ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="fejlet", fejl=str(exc))
+            fejl.append(f"{name}, {exc}")
+            continue
+        gode.append((name, kode, detaljer))
+    if fejl:  # the good files stay in IN/ untouched for the next run (this run rolls back)
+        raise AfvistFil("Afvist: " + "; ".join(fejl))
+    for name, kode, detaljer in gode:
+        ophoer = [r["cpr"] for _, r in detaljer if r["posttype"] == "21"]
+        ny = [A(aftale_id=r["aftale_id"], kommune_id=kode, cpr=r["cpr"], maanedligt_beloeb=Decimal(r["beloeb_oere"]) / 100,
+                gyldig_fra=r["gyldig_fra"], gyldig_til=r["gyldig_til"],
+                status=AftaleStatus.AKTIV if r["status"] == "A" else AftaleStatus.OPHOERT)
+              for _, r in detaljer if r["posttype"] == "20"]
+        A.objects.bulk_create(ny, update_conflicts=True, unique_fields=["kommune", "aftale_id"],
+                              update_fields=["cpr", "maanedligt_beloeb", "gyldig_fra", "gyldig_til", "status"])
+        if ophoer:  # a `21` record ends every agreement KY holds for that CPR (formats/sf2530.md)
+            A.objects.filter(kommune_id=kode, cpr__in=ophoer).update(status=AftaleStatus.OPHOERT)
+        sftp.move_in(transport, name, "behandlet")
+        ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="behandlet", antal=len(detaljer))
+        filer, aftaler = filer + 1, aftaler + len(ny)
+    return filer, aftaler
+
+
+def godkend_effektuering(user, eff: Effektuering) -> Effektuering:
+    """A caseworker approves a draft awaiting approval: it becomes final and its task is done."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cases.models import Opgave
+    from ky.api import Conflict
+
+    with transaction.atomic():
+        eff = Effektuering.objects.select_for_update().get(pk=eff.pk)
+        if eff.status != "afventer_godkendelse":
+            raise Conflict("Effektueringen afventer ikke godkendelse.", "ikke_afventer", "status")
+        eff.status, eff.godkendt_af, eff.endelig_tid = "endelig", user, timezone.now()
+        eff.save(update_fields=["status", "godkendt_af", "endelig_tid"])
+        Opgave.objects.filter(kommune_id=eff.kommune_id, type="godkend-effektuering", noegle=f"eff-{eff.pk}",
+                              status__in=("aaben", "reserveret")).update(
+            status="udfoert", afsluttet=timezone.now(), afsluttet_af=user)
+    return eff
+
+
+def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) -> Effektuering:
+    """Correct brutto or modregning on a draft (kladde/afventer) with a reason; kept in the audit."""
+    from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+
+    from django.db import transaction
+
+    from integrations.sf2520.models import BeloebKorrektion
+    from ky.api import Conflict, DomainError
+
+    if felt not in ("brutto", "modregning"):
+        raise DomainError("Kun brutto eller modregning kan rettes.", "felt", "felt")
+    if not (begrundelse or "").strip():
+        raise DomainError("Angiv en begrundelse.", "begrundelse", "begrundelse")
+    try:
+        ny = Decimal(str(ny).replace(",", ".")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    except InvalidOperation:
+        raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb") from None
+    with transaction.atomic():
+        eff = Effektuering.objects.select_for_update().get(pk=eff.pk)
+        if eff.status == "endelig":
+            raise Conflict("Effektueringen er endelig og kan ikke rettes.", "endelig", "status")
+        brutto = ny if felt == "brutto" else eff.brutto
+        modregning = min(ny, brutto) if felt == "modregning" else min(eff.modregning, brutto)
+        if ny < 0 or (felt == "modregning" and ny > brutto):
+            raise DomainError("Modregningen skal ligge mellem 0 og udbetalingen.", "beloeb", "beloeb")
+        BeloebKorrektion.objects.create(effektuering=eff, felt=felt, gammel=getattr(eff, felt), ny=ny,
+                                        begrundelse=begrundelse.strip(), bruger=user)
+        eff.brutto, eff.modregning, eff.netto = brutto, modregning, brutto - modregning
+        eff.save(update_fields=["brutto", "modregning", "netto"])
+        Modregning.objects.filter(effektuering=eff).update(beloeb=modregning)
+    return eff

@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from integrations.sf2520 import services
+from integrations.sf2520.models import Effektuering
+from ky.accesslog import log_cpr_reads
+from ky.api import DomainError
+
+
+def _eff(request, pk):
+    return get_object_or_404(Effektuering.objects.for_user(request.user).select_related("person", "forrige"), pk=pk)
+
+
+@login_required
+def effektuering(request, pk: int):
+    eff = _eff(request, pk)
+    log_cpr_reads(request.user, [eff.person.cpr], f"effektuering {eff.pk}")
+    return render(request, "sf2520/effektuering.html", {"eff": eff})
+
+
+@login_required
+@require_POST
+def godkend(request, pk: int):
+    try:
+        services.godkend_effektuering(request.user, _eff(request, pk))
+        messages.success(request, "Effektueringen er godkendt.")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("sf2520:effektuering", pk)
+
+
+@login_required
+@require_POST
+def korriger(request, pk: int):
+    try:
+        services.korriger_beloeb(request.user, _eff(request, pk), request.POST.get("felt", ""),
+                                 request.POST.get("beloeb", ""), request.POST.get("begrundelse", ""))
+        messages.success(request, "Beløbet er rettet.")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("sf2520:effektuering", pk)
+
+
+def opgave_context(request, opgave):
+    eid = (opgave.data or {}).get("effektuering")
+    eff = Effektuering.objects.for_user(request.user).select_related("forrige").filter(pk=eid).first()
+    return {"eff": eff}

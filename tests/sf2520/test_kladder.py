@@ -1,0 +1,45 @@
+"""dan-effektueringskladder: pro rata months, modregning capped by the payout, idempotent."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from batch.services import run_job
+from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, Modregning
+from tests.factories import BevillingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("as_of, fra, til, dage, dim, brutto", [
+    (dt.date(2026, 2, 10), dt.date(2026, 2, 15), None, 14, 28, "5000.00"),
+    (dt.date(2028, 2, 10), dt.date(2028, 2, 15), None, 15, 29, "5172.41"),
+    (dt.date(2026, 4, 10), dt.date(2026, 1, 1), dt.date(2026, 4, 10), 10, 30, "3333.33"),
+    (dt.date(2026, 3, 10), dt.date(2026, 3, 16), dt.date(2026, 3, 20), 5, 31, "1612.90"),
+    (dt.date(2026, 1, 10), dt.date(2026, 1, 1), None, 31, 31, "10000.00"),
+])
+def test_pro_rata(as_of, fra, til, dage, dim, brutto):
+    b = BevillingFactory(bevilget_fra=fra, bevilget_til=til, maanedligt_beloeb=Decimal("10000.00"))
+    k = run_job("dan-effektueringskladder", kommune=101, as_of=as_of)
+    assert k.status == "succeeded", k.besked
+    e = Effektuering.objects.get(bevilling=b)
+    assert (e.dage, e.dage_i_maaned, e.brutto, e.netto) == (dage, dim, Decimal(brutto), Decimal(brutto))
+    assert f"{dage} af {dim} dage" in e.forklaring
+
+
+def test_modregning_capped_by_payout_and_idempotent():
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 3, 30), maanedligt_beloeb=Decimal("3100.00"))
+    b2 = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("3100.00"))
+    for bev, aid in ((b, "A1"), (b2, "A2")):
+        Betalingsadministrationsaftale.objects.create(aftale_id=aid, kommune_id=101, cpr=bev.person.cpr,
+                                                      maanedligt_beloeb=Decimal("1500.00"), gyldig_fra=dt.date(2026, 1, 1))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 5))
+    e = Effektuering.objects.get(bevilling=b)
+    assert (e.brutto, e.modregning, e.netto) == (Decimal("200.00"), Decimal("200.00"), Decimal("0.00"))
+    e2 = Effektuering.objects.get(bevilling=b2)
+    assert (e2.modregning, e2.netto) == (Decimal("1500.00"), Decimal("1600.00"))
+    assert Modregning.objects.get(effektuering=e2).modregnings_id == f"KY{e2.pk:018d}"
+    k = run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 20))
+    assert k.counts["created"] == 0
+    assert Effektuering.objects.count() == 2 and Modregning.objects.count() == 2

@@ -1,0 +1,103 @@
+"""Against a REAL SFTP server on loopback (asyncssh in a background thread): upload + trigger,
+an upload cut off half-way records nothing and the next run succeeds, host-key mismatch refused."""
+
+import asyncio
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import asyncssh
+import paramiko
+import pytest
+
+from batch.services import run_job
+from integrations import sftp
+from integrations.sf2520.models import Betalingsadministrationsaftale, SendtFil
+from tests.factories import BevillingFactory
+
+
+class Server:
+    def __init__(self, root):
+        self.root = root
+        self.cut = False
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.host_key = asyncssh.generate_private_key("ssh-ed25519")
+        self.client_key = asyncssh.generate_private_key("ssh-ed25519")
+        self.port = 0
+        self.start()
+
+    def start(self):
+        server = self
+
+        class Sftp(asyncssh.SFTPServer):
+            def write(self, file_obj, offset, data):
+                if server.cut:  # the server goes away half-way through the data file
+                    super().write(file_obj, offset, data[: len(data) // 2])
+                    server.cut = False
+                    server.listener.close()
+                    self.connection.abort()
+                    return None
+                return super().write(file_obj, offset, data)
+
+        async def listen():
+            return await asyncssh.listen(
+                "127.0.0.1", self.port, server_host_keys=[self.host_key],
+                authorized_client_keys=asyncssh.import_authorized_keys(
+                    self.client_key.export_public_key().decode()),
+                sftp_factory=Sftp)
+
+        self.listener = asyncio.run_coroutine_threadsafe(listen(), self.loop).result(10)
+        self.port = self.listener.sockets[0].getsockname()[1]
+
+    def stop(self):
+        self.listener.close()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture
+def server(tmp_path, settings):
+    s = Server(tmp_path / "remote")
+    (tmp_path / "remote").mkdir()
+    key = tmp_path / "id_ed25519"
+    key.write_bytes(s.client_key.export_private_key("openssh"))
+    kh = tmp_path / "known_hosts"
+    kh.write_text(f"[127.0.0.1]:{s.port} {s.host_key.export_public_key().decode()}")
+    settings.KY_SFTP_URL = f"sftp://ky@127.0.0.1:{s.port}{tmp_path / 'remote'}"
+    settings.KY_SFTP_KEY = str(key)
+    settings.KY_SFTP_KNOWN_HOSTS = str(kh)
+    yield s
+    s.stop()
+
+
+@pytest.mark.django_db
+def test_upload_cut_half_way_then_next_run(server, tmp_path):
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    Betalingsadministrationsaftale.objects.create(aftale_id="A1", kommune_id=101, cpr=b.person.cpr,
+                                                  maanedligt_beloeb=Decimal("1500.00"), gyldig_fra=dt.date(2026, 1, 1))
+    d = dt.date(2026, 3, 2)
+    run_job("dan-effektueringskladder", kommune=101, as_of=d)
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=d)
+    server.cut = True
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "failed"
+    assert SendtFil.objects.count() == 0
+    out = tmp_path / "remote" / "OUT"
+    assert not any(p.name.endswith(".trigger") for p in out.iterdir())
+    server.start()  # back again on the same port
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "succeeded", k.besked
+    fil = SendtFil.objects.get()
+    assert fil.loebenummer == 1
+    assert (out / fil.filnavn).stat().st_size == 3 * 122 and (out / f"{fil.filnavn}.trigger").exists()
+
+
+def test_host_key_mismatch_refused(server, tmp_path, settings):
+    other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
+    (tmp_path / "known_hosts").write_text(f"[127.0.0.1]:{server.port} {other}")
+    with pytest.raises(paramiko.BadHostKeyException):
+        sftp.transport()
+    (tmp_path / "known_hosts").write_text("")
+    with pytest.raises(paramiko.SSHException):
+        sftp.transport()

@@ -1,0 +1,88 @@
+"""SF2530 request and answer files: agreements stored/ended; every rejection rule stores nothing."""
+
+import datetime as dt
+
+import pytest
+
+from batch.services import run_job
+from integrations.fixedwidth import encode_file, read_file
+from integrations.sf2520 import formats as f
+from integrations.sf2520.models import Betalingsadministrationsaftale as A, SendtFil
+from tests.factories import BevillingFactory
+from tests.sf2520.test_sftp_local import meta
+
+pytestmark = pytest.mark.django_db
+NAME = "UDK_SF2530_SVAR_101_20260302_000001.txt"
+
+
+def answer(details, antal=None, kommune=101):
+    start = f.START.write({"kommunekode": kommune, "dato": dt.date(2026, 3, 2), "tid": "120000", "loebenummer": 1,
+                           "afsender": "UDK"})
+    slut = f.SLUT.write({"kommunekode": kommune, "antal": len(details) if antal is None else antal, "sum_oere": 0})
+    return encode_file([start, *details, slut])
+
+
+def aftale(cpr="0101801234", aid="A1", status="A"):
+    return f.SF2530_AFTALE.write({"kommunekode": 101, "cpr": cpr, "aftale_id": aid, "beloeb_oere": 150000,
+                                  "gyldig_fra": dt.date(2026, 1, 1), "gyldig_til": None, "status": status})
+
+
+@pytest.fixture
+def inn(settings, tmp_path):
+    settings.KY_SFTP_URL = ""
+    settings.KY_DATA_DIR = tmp_path
+    d = tmp_path / "sftp" / "IN"
+    (d / "behandlet").mkdir(parents=True)
+    (d / "fejlet").mkdir()
+    return d
+
+
+def put(inn, data, name=NAME):
+    (inn / name).write_bytes(data)
+    (inn / f"{name}.metadata").write_bytes(meta(name))
+
+
+def test_request_file(inn, tmp_path):
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 4, 1))
+    BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), bevilget_til=dt.date(2026, 3, 31))  # not in April
+    for _ in range(2):
+        assert run_job("send-forespoergsel-til-betalingsadministration", kommune=101,
+                       as_of=dt.date(2026, 3, 2)).status == "succeeded"
+    fil = SendtFil.objects.get()
+    recs = read_file((tmp_path / "sftp" / "OUT" / fil.filnavn).read_bytes(), f.SF2530_FORESP_LAYOUTS)
+    assert [r["cpr"] for _, r in recs[1:-1]] == [b.person.cpr] and recs[-1][1]["sum_oere"] == 0
+
+
+def test_answer_creates_updates_and_21_ends(inn):
+    put(inn, answer([aftale(), aftale(cpr="0202801234", aid="A2")]))
+    assert run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2)).status == "succeeded"
+    assert A.objects.filter(status="aktiv").count() == 2 and (inn / "behandlet" / NAME).exists()
+    put(inn, answer([f.SF2530_INGEN_AFTALE.write({"kommunekode": 101, "cpr": "0101801234"})]),
+        "UDK_SF2530_SVAR_101_20260303_000002.txt")
+    run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 3))
+    assert A.objects.get(aftale_id="A1").status == "ophoert" and A.objects.get(aftale_id="A2").status == "aktiv"
+
+
+@pytest.mark.parametrize("data, linje", [
+    (answer([aftale()], antal=2), 3),  # end count mismatch
+    (answer([aftale()[:-1]]), 2),  # wrong length
+    (answer([aftale()[:40] + "x" + aftale()[41:]]), 2),  # non-digits
+    (answer([aftale()[:47] + "20261301" + aftale()[55:]]), 2),  # bad date
+    (answer([aftale(), aftale()[:63] + "X" + aftale()[64:]]), 3),  # bad status letter
+    (answer([aftale()[:100] + "X" + aftale()[101:]]), 2),  # wrong constant
+    (answer([aftale()], kommune=751), 1),  # another kommune's records
+    (answer([aftale()])[:-2], 3),  # no final CRLF
+])
+def test_rejected_whole(inn, data, linje):
+    put(inn, data)
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
+    assert k.status == "failed" and NAME in k.besked and f"linje {linje}" in k.besked
+    assert A.objects.count() == 0
+    assert (inn / "fejlet" / NAME).exists() and not (inn / NAME).exists()
+
+
+def test_wrong_sender_left_alone(inn):
+    (inn / NAME).write_bytes(answer([aftale()]))
+    (inn / f"{NAME}.metadata").write_bytes(meta(NAME, sender="ANDEN"))
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
+    assert k.status == "succeeded" and "afsender" in k.log and (inn / NAME).exists() and A.objects.count() == 0
