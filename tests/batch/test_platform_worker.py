@@ -47,10 +47,20 @@ def rq_clean():
         django_rq.get_queue(name).empty()
 
 
-def start_worker():
+def test_database_url() -> str:
+    """pytest-django's test database as a URL; HOST may be a unix socket directory
+    (the embedded pgserver), which goes percent-encoded into the host part."""
+    from urllib.parse import quote
+
     db = settings.DATABASES["default"]
+    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{quote(db['HOST'] or '', safe='')}{port}/{db['NAME']}"
+
+
+def start_worker():
     env = {**os.environ,
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "DATABASE_URL": test_database_url(),
            "REDIS_URL": settings.REDIS_URL, "KY_BATCH_TEST_JOBS": "1", "KY_BATCH_HEARTBEAT_INTERVAL": "1"}
     return subprocess.Popen([sys.executable, "manage.py", "rqworker_ky", "--burst"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
