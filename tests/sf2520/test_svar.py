@@ -86,3 +86,19 @@ def test_wrong_sender_left_alone(inn):
     (inn / f"{NAME}.metadata").write_bytes(meta(NAME, sender="ANDEN"))
     k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
     assert k.status == "succeeded" and "afsender" in k.log and (inn / NAME).exists() and A.objects.count() == 0
+
+
+def test_rerun_and_same_answer_again_store_nothing_twice(inn):
+    """Idempotent re-runs (sf2520.md): a second run finds no new file; the same answer
+    delivered again updates the agreements in place instead of adding rows."""
+    put(inn, answer([aftale(), aftale(cpr="0202801234", aid="A2")]))
+    as_of = dt.date(2026, 3, 2)
+    assert run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=as_of).status == "succeeded"
+    before = sorted(A.objects.values_list("aftale_id", "cpr", "status", "maanedligt_beloeb"))
+    again = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=as_of)
+    assert again.status == "succeeded" and again.counts["created"] == 0
+    put(inn, answer([aftale(), aftale(cpr="0202801234", aid="A2")]))  # redelivered by UDK
+    third = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=as_of)
+    assert third.status == "succeeded" and third.counts["created"] == 0
+    assert sorted(A.objects.values_list("aftale_id", "cpr", "status", "maanedligt_beloeb")) == before
+    assert len(before) == 2
