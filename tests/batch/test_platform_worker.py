@@ -28,15 +28,6 @@ SLOW = "test-langsom"
 FAST = "frigiv-reservation"
 
 
-@pytest.fixture(autouse=True)
-def kommuner():
-    # transactional tests flush the tables, data migrations included
-    from cases.models import Kommune
-
-    for kode, navn in ((101, "København"), (751, "Aarhus")):
-        Kommune.objects.get_or_create(kode=kode, defaults={"navn": navn})
-
-
 @pytest.fixture
 def rq_clean():
     conn = django_rq.get_connection("default")

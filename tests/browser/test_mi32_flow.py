@@ -11,10 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_mi32_flow(page, live_server):
-    from cases.kommuner import KOMMUNER
-    from cases.models import Kommune
-
-    Kommune.objects.bulk_create([Kommune(kode=k, navn=n) for k, n in KOMMUNER.items()], ignore_conflicts=True)
     UserFactory(username="sofie", kommuner=[101])
     import_file(io.BytesIO((";".join(HEADER) + "\n101;D-1;0101801234;;KTH;F-1;TILBAGEBETALING;10,00;5,00;"
                             "2025-01-01;2025-01-31;2025-02-01\n").encode()), kommune=101)

@@ -15,14 +15,6 @@ from tests.factories import UserFactory, make_cpr
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def kommune_101():
-    """A transactional test's flush removes the kommuner of the first migration; put back the one we use."""
-    from cases.models import Kommune
-
-    Kommune.objects.get_or_create(kode=101, defaults={"navn": "København"})
-
-
 def post(url, token, body, headers=None):
     req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                  headers={"Authorization": f"Token {token}", "Content-Type": "application/json",

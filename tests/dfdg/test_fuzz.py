@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-@pytest.fixture(autouse=True)
-def kommune_101():
-    from cases.models import Kommune
-
-    Kommune.objects.get_or_create(kode=101, defaults={"navn": "København"})
-
-
 def test_dfdg_endpoints_fuzz(live_server):
     user = UserFactory(username="jc-fuzz", jobcenter=True, kommuner=[101])
     headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
