@@ -53,6 +53,9 @@ class JobSpec:
     func: Callable | None = None
     nr: int | None = None
     kilde: str = "seed 000"
+    # False: the job manages its own transactions (e.g. it must commit a journal row before
+    # touching a remote system); a dry run is still rolled back, and the job must not act remotely
+    atomic: bool = True
 
     @property
     def implementeret(self) -> bool:
@@ -139,6 +142,7 @@ def batchjob(
     per_kommune: bool | None = None,
     konstanter: list[KonstantSpec] | None = None,
     kilde: str | None = None,
+    atomic: bool = True,
 ):
     """Register ``func`` as the implementation of catalogue job ``slug``; a slug
     not in seed 000's catalogue is added (then navn, kategori, kadence are required)."""
@@ -157,6 +161,7 @@ def batchjob(
         if konstanter is not None:
             spec.konstanter = list(konstanter)
         spec.func = func
+        spec.atomic = atomic
         return func
 
     return decorate

@@ -227,10 +227,13 @@ def execute(koersel: Koersel) -> Koersel:
         if beat:
             beat.start()
         try:
-            with transaction.atomic():
+            if spec.atomic or koersel.dry_run:
+                with transaction.atomic():
+                    spec.func(ctx)
+                    if koersel.dry_run:
+                        transaction.set_rollback(True)
+            else:  # the job commits its own steps (JobSpec.atomic)
                 spec.func(ctx)
-                if koersel.dry_run:
-                    transaction.set_rollback(True)
             koersel.status = KoerselStatus.SUCCEEDED
         except Exception as exc:  # the run records the failure; the job's writes were rolled back
             koersel.status = KoerselStatus.FAILED
