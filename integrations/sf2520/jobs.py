@@ -1,4 +1,10 @@
-"""The SF2520/SF2530 batch jobs (contract sf2520.md). Thin: the work is in services."""
+"""The SF2520/SF2530 batch jobs (contract sf2520.md). Thin: the work is in services.
+
+The four jobs that talk to Serviceplatformen run with ``atomic=False``: they commit their
+own steps, because a file must be journalled before it is uploaded and a remote file
+moved only after the database has committed (services.py, "sending"/"receiving"). In a dry
+run they read but never write, upload, move or delete anything remotely.
+"""
 
 from batch.registry import KonstantSpec, batchjob
 from integrations.sf2520 import services
@@ -8,7 +14,7 @@ from integrations.sf2520 import services
 def dan_effektueringskladder(ctx):
     drafts, modregninger = services.dan_effektueringskladder(ctx.kommune.pk, ctx.as_of)
     ctx.count("created", drafts)
-    ctx.log(f"{drafts} effektueringskladder, {modregninger} modregninger")
+    ctx.log(f"{drafts} effektueringskladder, {modregninger} modregninger" + (" (tørkørsel)" if ctx.dry_run else ""))
 
 
 @batchjob("endeligjoer-effektueringer", konstanter=[
@@ -19,42 +25,59 @@ def endeligjoer_effektueringer(ctx):
     endelige, afventer = services.endeligjoer_effektueringer(
         ctx.kommune.pk, ctx.as_of, int(ctx.konstant("godkendelse_graense_procent")))
     ctx.count("updated", endelige + afventer)
-    ctx.log(f"{endelige} endeligjort, {afventer} afventer godkendelse")
+    ctx.log(f"{endelige} endeligjort, {afventer} afventer godkendelse" + (" (tørkørsel)" if ctx.dry_run else ""))
 
 
-@batchjob("sf2520-send-fub-modregninger")
+@batchjob("sf2520-send-fub-modregninger", atomic=False)
 def sf2520_send_fub_modregninger(ctx):
     from integrations import sftp
 
     t = sftp.transport()
     try:
-        fil = None if ctx.dry_run else services.send_modregninger(ctx.kommune.pk, ctx.as_of, t)
+        if ctx.dry_run:
+            antal, beloeb = services.send_modregninger(ctx.kommune.pk, ctx.as_of, t, dry_run=True)
+            if antal:
+                ctx.count("created")
+            ctx.log(f"tørkørsel: ville sende {antal} modregninger, {beloeb} kr." if antal
+                    else "tørkørsel: ingen modregninger at sende")
+            return
+        fil = services.send_modregninger(ctx.kommune.pk, ctx.as_of, t, log=ctx.log)
     finally:
         t.close()
     if fil:
         ctx.count("created")
         ctx.log(f"{fil.filnavn}: {fil.antal} modregninger, {fil.sum_beloeb} kr.")
+    else:
+        ctx.log("ingen modregninger at sende")
 
 
-@batchjob("sftp-technical-receipt-batch-job")
+@batchjob("sftp-technical-receipt-batch-job", atomic=False)
 def sftp_technical_receipt_batch_job(ctx):
     from integrations import sftp
 
     t = sftp.transport()
     try:
-        ok, afvist = services.behandl_kvitteringer(ctx.kommune.pk if ctx.kommune else None, t, ctx.log)
+        ok, afvist = services.behandl_kvitteringer(ctx.kommune.pk if ctx.kommune else None, t, ctx.log,
+                                                   dry_run=ctx.dry_run)
     finally:
         t.close()
     ctx.count("updated", ok + afvist)
 
 
-@batchjob("send-forespoergsel-til-betalingsadministration")
+@batchjob("send-forespoergsel-til-betalingsadministration", atomic=False)
 def send_forespoergsel(ctx):
     from integrations import sftp
 
     t = sftp.transport()
     try:
-        fil = None if ctx.dry_run else services.send_forespoergsel(ctx.kommune.pk, ctx.as_of, t)
+        if ctx.dry_run:
+            antal = services.send_forespoergsel(ctx.kommune.pk, ctx.as_of, t, dry_run=True)
+            if antal:
+                ctx.count("created")
+            ctx.log(f"tørkørsel: ville sende en forespørgsel med {antal} CPR-numre" if antal
+                    else "tørkørsel: ingen forespørgsel at sende")
+            return
+        fil = services.send_forespoergsel(ctx.kommune.pk, ctx.as_of, t, log=ctx.log)
     finally:
         t.close()
     if fil:
@@ -62,14 +85,17 @@ def send_forespoergsel(ctx):
         ctx.log(f"{fil.filnavn}: {fil.antal} CPR-numre")
 
 
-@batchjob("modtag-svar-fra-betalingsadministration")
+@batchjob("modtag-svar-fra-betalingsadministration", atomic=False)
 def modtag_svar(ctx):
     from integrations import sftp
 
     t = sftp.transport()
     try:
-        filer, aftaler = services.modtag_svar(ctx.kommune.pk if ctx.kommune else None, ctx.as_of, t, ctx.log)
+        res = services.modtag_svar(ctx.kommune.pk if ctx.kommune else None, ctx.as_of, t, ctx.log,
+                                   dry_run=ctx.dry_run)
     finally:
         t.close()
-    ctx.count("updated", aftaler)
-    ctx.log(f"{filer} svarfiler, {aftaler} aftaler")
+    ctx.count("created", res["oprettet"])
+    ctx.count("updated", res["opdateret"] + res["ophoert"])
+    ctx.log(f"{res['filer']} svarfiler, {res['oprettet']} nye aftaler, {res['opdateret']} opdateret, "
+            f"{res['ophoert']} ophørt" + (" (tørkørsel)" if ctx.dry_run else ""))

@@ -94,6 +94,10 @@ class FilArt(models.TextChoices):
 
 
 class FilStatus(models.TextChoices):
+    # in flight (not yet sent): the row is committed BEFORE anything is uploaded, so a run that
+    # dies or whose database commit fails is finished by the next run (services.lever_fil)
+    SENDER = "sender", "Under afsendelse"
+    UPLOADET = "uploadet", "Datafil uploadet, trigger mangler"
     SENDT = "sendt", "Sendt"
     KVITTERET = "kvitteret", "Kvitteret"
     FEJLET = "fejlet", "Fejlet"
@@ -111,7 +115,8 @@ class Loebenummer(models.Model):
 
 
 class SendtFil(models.Model):
-    """A data file KY put in OUT/ (with its trigger). Recorded only once the trigger is uploaded."""
+    """A data file KY puts in OUT/ (with its trigger). Journalled as ``sender`` with its exact
+    bytes before the upload; ``sendt`` only once the trigger is uploaded (services.lever_fil)."""
 
     art = models.CharField(max_length=20, choices=FilArt.choices, default=FilArt.SF2520)
     kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
@@ -120,8 +125,10 @@ class SendtFil(models.Model):
     koerselsdato = models.DateField()
     antal = models.PositiveIntegerField()
     sum_beloeb = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    status = models.CharField(max_length=10, choices=FilStatus.choices, default=FilStatus.SENDT)
-    sendt = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=FilStatus.choices, default=FilStatus.SENDER)
+    dannet = models.DateTimeField(null=True)  # the start record's creation date/time
+    indhold = models.BinaryField(null=True, editable=False)  # the exact bytes uploaded
+    sendt = models.DateTimeField(null=True, blank=True)
     kvitteret = models.DateTimeField(null=True, blank=True)
     senders_file_id = models.UUIDField(unique=True)
     afvist_aarsag = models.TextField(blank=True)

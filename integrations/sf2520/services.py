@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 
+from django.conf import settings
 from django.db import connection
 
 from integrations.sf2520.models import Effektuering, Modregning
@@ -16,6 +18,18 @@ def maaned_af(d: dt.date) -> tuple[dt.date, dt.date]:
     return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def sidste_bankdag(d: dt.date) -> dt.date:
+    """The last bank day of ``d``'s month: kontanthjælp is paid in arrears on the month's last
+    bank day (no weekend, no Danish bank holiday — the bank-day calendar of
+    debitor.underholdsbidrag.beregning, reused, not copied)."""
+    from debitor.underholdsbidrag.beregning import er_bankdag
+
+    d = maaned_af(d)[1]
+    while not er_bankdag(d):
+        d -= dt.timedelta(days=1)
+    return d
+
+
 def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]:
     """One draft per bevilget bevilling with a maanedligt_beloeb for the month of ``as_of``,
     pro rata by days (days covered / days in month x amount, rounded once half up to øre),
@@ -23,7 +37,7 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
     the month. Set-based: INSERT ... SELECT ... ON CONFLICT DO NOTHING. Returns (drafts, modregninger)."""
     start, end = maaned_af(as_of)
     dim = end.day
-    udbetalingsdato = end  # paid for the month at its end
+    udbetalingsdato = sidste_bankdag(end)  # paid in arrears on the month's last bank day
     eff, mod = Effektuering._meta.db_table, Modregning._meta.db_table
     with connection.cursor() as cur:
         cur.execute(f"""
@@ -129,59 +143,171 @@ def naeste_loebenummer(kommune_id: int, art: str) -> int:
     return row.sidste
 
 
-def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None) -> "SendtFil | None":
-    """Every finalised modregning not in a sent/accepted file -> one SF2520 data file + trigger.
-    Recorded only after the trigger is uploaded; an upload error raises and rolls back."""
-    from django.utils import timezone
-
-    from integrations import sftp
-    from integrations.fixedwidth import encode_file
-    from integrations.sf2520 import formats
-    from integrations.sf2520.models import FilArt, ModregningFil, SendtFil
-
-    rows = list(
-        Modregning.objects.filter(kommune_id=kommune_id, sendt_fil__isnull=True, beloeb__gt=0,
-                                  effektuering__status="endelig")
-        .select_for_update(of=("self",))
-        .order_by("id")
-        .values_list("id", "aftale__cpr", "aftale__aftale_id", "effektuering__udbetalingsdato",
-                     "effektuering__periode_fra", "effektuering__periode_til", "beloeb", "modregnings_id")
-    )
-    if not rows:
-        return None
-    now = timezone.localtime(now or timezone.now())
-    loebenr = naeste_loebenummer(kommune_id, FilArt.SF2520)
-    filnavn = f"KY_SF2520_{kommune_id:03d}_{as_of:%Y%m%d}_{loebenr:06d}.txt"
-    total = 0
-    lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                  "loebenummer": loebenr, "afsender": "KY"})]
-    write = formats.SF2520_DETALJE.write
-    for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
-        oere = int(beloeb * 100)
-        total += oere
-        lines.append(write({"kommunekode": kommune_id, "cpr": cpr, "aftale_id": aftale_id, "udbetalingsdato": udb,
-                            "periode_fra": fra, "periode_til": til, "beloeb_oere": oere, "modregnings_id": mid}))
-    lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": total}))
-    data = encode_file(lines)
-    senders_file_id = sftp.send_file(transport, filnavn, data)
-    fil = SendtFil.objects.create(art=FilArt.SF2520, kommune_id=kommune_id, filnavn=filnavn, loebenummer=loebenr,
-                                  koerselsdato=as_of, antal=len(rows), sum_beloeb=dt_decimal(total),
-                                  sendt=now, senders_file_id=senders_file_id)
-    ids = [r[0] for r in rows]
-    Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
-    ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
-    return fil
-
-
 def dt_decimal(oere: int):
     from decimal import Decimal
 
     return (Decimal(oere) / 100).quantize(Decimal("0.01"))
 
 
-def behandl_kvitteringer(kommune_id: int | None, transport, log) -> tuple[int, int]:
+# ---------------------------------------------------------------- sending (sf2520.md, Transport)
+# Exactly once: the file is journalled (status ``sender``, its bytes, its SendersFileId, its
+# modregninger linked) in a committed transaction BEFORE anything is uploaded. Then:
+#   upload OUT/<name> (temp name, rename) -> commit ``uploadet`` -> upload the trigger -> commit ``sendt``.
+# The platform only takes a file that has its trigger, and the trigger only goes up once
+# ``uploadet`` is committed, so a later run can always tell from the remote what happened:
+#   sender   + data file in OUT/  -> the rename happened; go on with the trigger
+#   sender   + no data file       -> nothing was delivered; upload it again (same name, same bytes)
+#   uploadet + trigger in OUT/    -> sent (only the final commit was lost)
+#   uploadet + data, no trigger   -> upload the trigger
+#   uploadet + neither            -> the platform has taken both: sent
+# A modregning is linked to exactly one file at a time, so it is never in two files that are
+# both delivered, and never dropped: only an AFVIST receipt frees it for a new file.
+
+def lever_fil(fil, transport, now=None):
+    """Drive one journalled file to ``sendt`` (idempotent; safe to call again after any failure)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from integrations import sftp
+    from integrations.sf2520.models import FilStatus, SendtFil
+
+    navn = fil.filnavn
+    with transaction.atomic():
+        fil = SendtFil.objects.select_for_update().get(pk=fil.pk)
+        if fil.status == FilStatus.SENDER:
+            if navn not in transport.listdir("OUT"):
+                transport.put(f"OUT/{navn}", bytes(fil.indhold))
+            fil.status = FilStatus.UPLOADET
+            fil.save(update_fields=["status"])
+    # committed: from here on the trigger may exist
+    with transaction.atomic():
+        fil = SendtFil.objects.select_for_update().get(pk=fil.pk)
+        if fil.status != FilStatus.UPLOADET:
+            return fil
+        names = set(transport.listdir("OUT"))
+        if navn in names and f"{navn}.trigger" not in names:
+            transport.put(f"OUT/{navn}.trigger", sftp.trigger_xml(
+                navn, len(fil.indhold), settings.KY_SFTP_AFSENDER, str(fil.senders_file_id),
+                [settings.KY_SFTP_UDK_AFSENDER]))
+        fil.status, fil.sendt = FilStatus.SENDT, now or timezone.now()
+        fil.save(update_fields=["status", "sendt"])
+    return fil
+
+
+def fuldfoer_afsendelser(kommune_id: int, art: str, transport, log=None) -> list:
+    """Finish the kommune's files of ``art`` that an earlier run left in flight."""
+    from integrations.sf2520.models import FilStatus, SendtFil
+
+    done = []
+    for fil in SendtFil.objects.filter(kommune_id=kommune_id, art=art,
+                                       status__in=(FilStatus.SENDER, FilStatus.UPLOADET)).order_by("loebenummer"):
+        if log:
+            log(f"{fil.filnavn}: afsendelse fra en tidligere kørsel (status {fil.status}) gøres færdig")
+        done.append(lever_fil(fil, transport))
+    return done
+
+
+def _unsent_modregninger(kommune_id: int):
+    return Modregning.objects.filter(kommune_id=kommune_id, sendt_fil__isnull=True, beloeb__gt=0,
+                                     effektuering__status="endelig")
+
+
+def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None, *, dry_run: bool = False, log=None):
+    """Every finalised modregning not in a sent or accepted file -> one SF2520 data file + trigger.
+    Files left in flight by an earlier run are finished first. Returns the new file (or None);
+    with ``dry_run`` returns (antal, sum) of what would be sent and touches nothing."""
+    from django.db import transaction
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    from integrations.fixedwidth import encode_file
+    from integrations.sf2520 import formats
+    from integrations.sf2520.models import FilArt, ModregningFil, SendtFil
+
+    if dry_run:
+        agg = _unsent_modregninger(kommune_id).aggregate(n=Count("id"), s=Sum("beloeb"))
+        return agg["n"], agg["s"] or 0
+    fuldfoer_afsendelser(kommune_id, FilArt.SF2520, transport, log)
+    with transaction.atomic():
+        rows = list(
+            _unsent_modregninger(kommune_id)
+            .select_for_update(of=("self",))
+            .order_by("id")
+            .values_list("id", "aftale__cpr", "aftale__aftale_id", "effektuering__udbetalingsdato",
+                         "effektuering__periode_fra", "effektuering__periode_til", "beloeb", "modregnings_id")
+        )
+        if not rows:
+            return None
+        now = timezone.localtime(now or timezone.now())
+        loebenr = naeste_loebenummer(kommune_id, FilArt.SF2520)
+        filnavn = f"KY_SF2520_{kommune_id:03d}_{as_of:%Y%m%d}_{loebenr:06d}.txt"
+        total = 0
+        lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                      "loebenummer": loebenr, "afsender": settings.KY_SFTP_AFSENDER})]
+        write = formats.SF2520_DETALJE.write
+        for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
+            oere = int(beloeb * 100)
+            total += oere
+            lines.append(write({"kommunekode": kommune_id, "cpr": cpr, "aftale_id": aftale_id,
+                                "udbetalingsdato": udb, "periode_fra": fra, "periode_til": til,
+                                "beloeb_oere": oere, "modregnings_id": mid}))
+        lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": total}))
+        fil = SendtFil.objects.create(art=FilArt.SF2520, kommune_id=kommune_id, filnavn=filnavn, loebenummer=loebenr,
+                                      koerselsdato=as_of, antal=len(rows), sum_beloeb=dt_decimal(total),
+                                      dannet=now, indhold=encode_file(lines), senders_file_id=uuid.uuid4())
+        ids = [r[0] for r in rows]
+        Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
+        ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
+    return lever_fil(fil, transport)
+
+
+def send_forespoergsel(kommune_id: int, as_of: dt.date, transport, *, dry_run: bool = False, log=None):
+    """One SF2530 request per kommune and day: CPRs with a bevilget KTH/UDH/HTF bevilling
+    overlapping the calendar month after as-of's month. Returns the file (None when there is
+    one already or no CPR); with ``dry_run`` returns the number of CPRs it would send."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cases.models import Bevilling
+    from integrations.fixedwidth import encode_file
+    from integrations.sf2520 import formats
+    from integrations.sf2520.models import FilArt, SendtFil
+
+    if not dry_run:
+        fuldfoer_afsendelser(kommune_id, FilArt.SF2530_FORESP, transport, log)
+    if SendtFil.objects.filter(kommune_id=kommune_id, art=FilArt.SF2530_FORESP, koerselsdato=as_of).exists():
+        return 0 if dry_run else None
+    start, end = maaned_af(maaned_af(as_of)[1] + dt.timedelta(days=1))
+    cprs = (Bevilling.objects.filter(kommune_id=kommune_id, status="bevilget", ydelsestype__in=YDELSER_MED_MODREGNING,
+                                     bevilget_fra__lte=end).exclude(bevilget_til__lt=start)
+            .order_by("person__cpr").values_list("person__cpr", flat=True).distinct())
+    if dry_run:
+        return cprs.count()
+    cprs = list(cprs)
+    if not cprs:
+        return None
+    with transaction.atomic():
+        now = timezone.localtime()
+        nr = naeste_loebenummer(kommune_id, FilArt.SF2530_FORESP)
+        filnavn = f"KY_SF2530_FORESP_{kommune_id:03d}_{as_of:%Y%m%d}_{nr:06d}.txt"
+        lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                      "loebenummer": nr, "afsender": settings.KY_SFTP_AFSENDER})]
+        lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in cprs]
+        lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(cprs), "sum_oere": 0}))
+        fil = SendtFil.objects.create(art=FilArt.SF2530_FORESP, kommune_id=kommune_id, filnavn=filnavn,
+                                      loebenummer=nr, koerselsdato=as_of, antal=len(cprs), dannet=now,
+                                      indhold=encode_file(lines), senders_file_id=uuid.uuid4())
+    return lever_fil(fil, transport)
+
+
+# ---------------------------------------------------------------- receiving
+# Remote moves and deletions happen only AFTER the database work is committed: if they fail,
+# the next run reads the same file again, which changes nothing twice.
+
+def behandl_kvitteringer(kommune_id: int | None, transport, log, *, dry_run: bool = False) -> tuple[int, int]:
     """Technical receipts IN/<file>.sftpreceipt: ACCEPTERET -> kvitteret; AFVIST -> fejlet and its
     modregninger free to go again in a new file. A receipt for a file KY did not send is left alone."""
+    from django.db import transaction
     from django.utils import timezone
 
     from integrations import sftp
@@ -197,25 +323,37 @@ def behandl_kvitteringer(kommune_id: int | None, transport, log) -> tuple[int, i
         except Exception as exc:  # noqa: BLE001 - a broken receipt is logged and left alone
             log(f"{name}: kvitteringen kan ikke læses ({exc}); ladt ligge")
             continue
-        fil = SendtFil.objects.select_for_update().filter(filnavn=k.filnavn, senders_file_id=k.senders_file_id).first() \
-            if _is_uuid(k.senders_file_id) else None
-        if fil is None:
-            log(f"{name}: KY har ikke sendt {k.filnavn} med SendersFileId {k.senders_file_id}; ladt ligge")
-            continue
-        if k.status == "ACCEPTERET":
-            fil.status, ok = FilStatus.KVITTERET, ok + 1
-        else:
-            fil.status, fil.afvist_aarsag, afvist = FilStatus.FEJLET, k.aarsag, afvist + 1
-            Modregning.objects.filter(sendt_fil=fil).update(sendt_fil=None)
-        fil.kvitteret = timezone.now()
-        fil.save(update_fields=["status", "afvist_aarsag", "kvitteret"])
-        transport.remove(f"IN/{name}")
+        with transaction.atomic():
+            fil = SendtFil.objects.select_for_update().filter(
+                filnavn=k.filnavn, senders_file_id=k.senders_file_id).first() if _is_uuid(k.senders_file_id) else None
+            if fil is None:
+                log(f"{name}: KY har ikke sendt {k.filnavn} med SendersFileId {k.senders_file_id}; ladt ligge")
+                continue
+            tør = " (tørkørsel)" if dry_run else ""
+            if fil.status in (FilStatus.KVITTERET, FilStatus.FEJLET):  # its receipt was read before
+                log(f"{name}: {fil.filnavn} er allerede {fil.get_status_display().lower()}; kvitteringen slettes{tør}")
+            elif k.status == "ACCEPTERET":
+                ok += 1
+                log(f"{name}: {fil.filnavn} accepteret{tør}")
+            else:
+                afvist += 1
+                log(f"{name}: {fil.filnavn} afvist ({k.aarsag}); modregningerne sendes igen i en ny fil{tør}")
+            if dry_run:
+                continue
+            if fil.status not in (FilStatus.KVITTERET, FilStatus.FEJLET):
+                fil.kvitteret = timezone.now()
+                fil.sendt = fil.sendt or fil.kvitteret  # a receipt proves delivery of an in-flight file
+                if k.status == "ACCEPTERET":
+                    fil.status = FilStatus.KVITTERET
+                else:
+                    fil.status, fil.afvist_aarsag = FilStatus.FEJLET, k.aarsag
+                    Modregning.objects.filter(sendt_fil=fil).update(sendt_fil=None)
+                fil.save(update_fields=["status", "afvist_aarsag", "kvitteret", "sendt"])
+        transport.remove(f"IN/{name}")  # after the commit
     return ok, afvist
 
 
 def _is_uuid(s: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(s)
         return True
@@ -223,45 +361,18 @@ def _is_uuid(s: str) -> bool:
         return False
 
 
-def send_forespoergsel(kommune_id: int, as_of: dt.date, transport):
-    """One SF2530 request per kommune and day: CPRs with a bevilget KTH/UDH/HTF bevilling
-    overlapping the calendar month after as-of's month."""
-    from django.utils import timezone
-
-    from cases.models import Bevilling
-    from integrations import sftp
-    from integrations.fixedwidth import encode_file
-    from integrations.sf2520 import formats
-    from integrations.sf2520.models import FilArt, SendtFil
-
-    if SendtFil.objects.filter(kommune_id=kommune_id, art=FilArt.SF2530_FORESP, koerselsdato=as_of).exists():
-        return None
-    start, end = maaned_af(maaned_af(as_of)[1] + dt.timedelta(days=1))
-    cprs = list(Bevilling.objects.filter(kommune_id=kommune_id, status="bevilget", ydelsestype__in=YDELSER_MED_MODREGNING,
-                                         bevilget_fra__lte=end).exclude(bevilget_til__lt=start)
-                .order_by("person__cpr").values_list("person__cpr", flat=True).distinct())
-    if not cprs:
-        return None
-    now = timezone.localtime()
-    nr = naeste_loebenummer(kommune_id, FilArt.SF2530_FORESP)
-    filnavn = f"KY_SF2530_FORESP_{kommune_id:03d}_{as_of:%Y%m%d}_{nr:06d}.txt"
-    lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                  "loebenummer": nr, "afsender": "KY"})]
-    lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in cprs]
-    lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(cprs), "sum_oere": 0}))
-    fid = sftp.send_file(transport, filnavn, encode_file(lines))
-    return SendtFil.objects.create(art=FilArt.SF2530_FORESP, kommune_id=kommune_id, filnavn=filnavn, loebenummer=nr,
-                                   koerselsdato=as_of, antal=len(cprs), sendt=now, senders_file_id=fid)
-
-
 class AfvistFil(Exception):
     pass
 
 
-def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log) -> tuple[int, int]:
-    """SF2530 answer files: whole file validated first (layout, kommune, end count); a broken
-    file is moved to IN/fejlet/ with nothing stored and the run fails naming file and line."""
+def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log, *, dry_run: bool = False) -> dict:
+    """SF2530 answer files: each file validated whole first (layout, kommune, end count). A broken
+    file is moved to IN/fejlet/, nothing of this run is stored (the good files stay in IN/ for the
+    next run) and the run fails naming file and line. Returns counts
+    {filer, oprettet, opdateret, ophoert}; with ``dry_run`` nothing is stored or moved."""
     from decimal import Decimal
+
+    from django.db import transaction
 
     from integrations import sftp
     from integrations.fixedwidth import LayoutFejl, read_file
@@ -269,14 +380,16 @@ def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log) -> tuple
     from integrations.sf2520.models import AftaleStatus, Betalingsadministrationsaftale as A, ModtagetFil
 
     prefix = f"UDK_SF2530_SVAR_{kommune_id:03d}_" if kommune_id else "UDK_SF2530_SVAR_"
-    filer = aftaler = 0
+    res = {"filer": 0, "oprettet": 0, "opdateret": 0, "ophoert": 0}
     fejl, gode = [], []
     for name, why in sftp.incoming(transport, prefix):
         if why:
             log(f"{name}: ladt ligge ({why})")
             continue
-        kode = int(name.split("_")[3])
+        kode = int(name.split("_")[3]) if name.split("_")[3].isdigit() else None
         try:
+            if kode is None:
+                raise LayoutFejl("filnavnet har ingen kommunekode")
             recs = read_file(transport.get(f"IN/{name}"), formats.SF2530_SVAR_LAYOUTS)
             for linje, r in recs:
                 if r["kommunekode"] != kode:
@@ -286,28 +399,46 @@ def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log) -> tuple
             if recs[-1][1]["antal"] != len(detaljer):
                 raise LayoutFejl(f"slutposten tæller {recs[-1][1]['antal']}, filen har {len(detaljer)} detaljeposter",
                                  linje=recs[-1][0], felt="antal")
-        except LayoutFejl as exc:
-            sftp.move_in(transport, name, "fejlet")
-            ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="fejlet", fejl=str(exc))
-            fejl.append(f"{name}, {exc}")
+        except (LayoutFejl, UnicodeDecodeError) as exc:
+            fejl.append((name, kode, str(exc)))
             continue
         gode.append((name, kode, detaljer))
-    if fejl:  # the good files stay in IN/ untouched for the next run (this run rolls back)
-        raise AfvistFil("Afvist: " + "; ".join(fejl))
+    if fejl:
+        if not dry_run:
+            ModtagetFil.objects.bulk_create([ModtagetFil(kommune_id=kode, filnavn=name, status="fejlet", fejl=tekst)
+                                             for name, kode, tekst in fejl])
+            for name, _, _ in fejl:  # after the commit above (autocommit)
+                sftp.move_in(transport, name, "fejlet")
+        raise AfvistFil(("Afvist (tørkørsel, intet flyttet): " if dry_run else "Afvist: ")
+                        + "; ".join(f"{name}, {tekst}" for name, _, tekst in fejl))
     for name, kode, detaljer in gode:
         ophoer = [r["cpr"] for _, r in detaljer if r["posttype"] == "21"]
         ny = [A(aftale_id=r["aftale_id"], kommune_id=kode, cpr=r["cpr"], maanedligt_beloeb=Decimal(r["beloeb_oere"]) / 100,
                 gyldig_fra=r["gyldig_fra"], gyldig_til=r["gyldig_til"],
                 status=AftaleStatus.AKTIV if r["status"] == "A" else AftaleStatus.OPHOERT)
               for _, r in detaljer if r["posttype"] == "20"]
-        A.objects.bulk_create(ny, update_conflicts=True, unique_fields=["kommune", "aftale_id"],
-                              update_fields=["cpr", "maanedligt_beloeb", "gyldig_fra", "gyldig_til", "status"])
-        if ophoer:  # a `21` record ends every agreement KY holds for that CPR (formats/sf2530.md)
-            A.objects.filter(kommune_id=kode, cpr__in=ophoer).update(status=AftaleStatus.OPHOERT)
-        sftp.move_in(transport, name, "behandlet")
-        ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="behandlet", antal=len(detaljer))
-        filer, aftaler = filer + 1, aftaler + len(ny)
-    return filer, aftaler
+        with transaction.atomic():
+            findes = set(A.objects.filter(kommune_id=kode, aftale_id__in=[a.aftale_id for a in ny])
+                         .values_list("aftale_id", flat=True))
+            # a `21` record ends every agreement KY holds for that CPR (formats/sf2530.md)
+            slut = A.objects.filter(kommune_id=kode, cpr__in=ophoer).exclude(status=AftaleStatus.OPHOERT)
+            if dry_run:
+                ophoert = slut.count()
+            else:
+                A.objects.bulk_create(ny, update_conflicts=True, unique_fields=["kommune", "aftale_id"],
+                                      update_fields=["cpr", "maanedligt_beloeb", "gyldig_fra", "gyldig_til", "status"])
+                ophoert = slut.update(status=AftaleStatus.OPHOERT) if ophoer else 0
+                ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="behandlet", antal=len(detaljer))
+        oprettet = len({a.aftale_id for a in ny} - findes)
+        log(f"{name}: {len(detaljer)} poster, {oprettet} nye aftaler, {len(ny) - oprettet} opdateret, "
+            f"{ophoert} ophørt" + (" (tørkørsel)" if dry_run else ""))
+        res["filer"] += 1
+        res["oprettet"] += oprettet
+        res["opdateret"] += len(ny) - oprettet
+        res["ophoert"] += ophoert
+        if not dry_run:
+            sftp.move_in(transport, name, "behandlet")
+    return res
 
 
 def godkend_effektuering(user, eff: Effektuering) -> Effektuering:

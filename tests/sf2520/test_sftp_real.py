@@ -82,15 +82,18 @@ def test_upload_cut_half_way_then_next_run(server, tmp_path):
     server.cut = True
     k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
     assert k.status == "failed"
-    assert SendtFil.objects.count() == 0
+    # journalled before the upload, but nothing recorded as sent and no file in OUT/
+    assert not SendtFil.objects.filter(status__in=("sendt", "kvitteret")).exists()
+    assert SendtFil.objects.get().status == "sender"
     out = tmp_path / "remote" / "OUT"
-    assert not any(p.name.endswith(".trigger") for p in out.iterdir())
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
     server.start()  # back again on the same port
     k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
     assert k.status == "succeeded", k.besked
     fil = SendtFil.objects.get()
-    assert fil.loebenummer == 1
+    assert fil.loebenummer == 1 and fil.status == "sendt"
     assert (out / fil.filnavn).stat().st_size == 3 * 122 and (out / f"{fil.filnavn}.trigger").exists()
+    assert bytes(fil.indhold) == (out / fil.filnavn).read_bytes()
 
 
 def test_host_key_mismatch_refused(server, tmp_path, settings):

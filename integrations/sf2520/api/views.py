@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from integrations.sf2520 import services
-from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, FilArt, SendtFil
+from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, FilArt, FilStatus, SendtFil
 from ky.accesslog import AccessLoggedMixin
 from ky.api import RolePermission
 from ky.roles import Role
@@ -67,4 +67,7 @@ class FilViewSet(Base):
     serializer_class = FilSerializer
 
     def get_queryset(self):
-        return SendtFil.objects.for_user(self.request.user).filter(art=FilArt.SF2520).order_by("-id")
+        # files still in flight (journalled, not yet sent) are not "sendt" yet: not listed
+        return (SendtFil.objects.for_user(self.request.user).filter(art=FilArt.SF2520)
+                .filter(status__in=(FilStatus.SENDT, FilStatus.KVITTERET, FilStatus.FEJLET)).defer("indhold")
+                .order_by("-id"))
