@@ -29,9 +29,16 @@ ALDERSGRAENSE = {11: 18, 12: 18, 13: 18, 15: 18, 14: 24}
 ADVIS_TEKST = {
     "611": "Bidrag kræver anmodning, men ingen anmodning er registreret.",
     "616": "Bidragsperson fylder 24 år inden næste forfaldsdato; uddannelsesbidrag stoppet.",
-    "620": "Udbetaling til kommunen eller beløb ≤ 0 – udbetales kontant.",
+    "612": "Kommunen er beløbsmodtager; der udskrives ikke anmodning.",
+    "617": "Tillæg/fradrag til inaktiv bidragsperson effektueres i kommende udbetalingsuge.",
+    "618": "Fremtidigt tillæg/fradrag til inaktiv bidragsperson er slettet.",
+    "620": "Negativt beløb for en eller flere bidragspersoner i udbetalingen; totalbeløb ≤ 0 udbetales kontant.",
     "626": "Bidragsberettiget har statuskode 3 – udbetales kontant.",
+    "630": "Negativ afkrævning: summen for bidragspersonen på forfaldsdatoen er negativ.",
     "631": "Bidragspersonen er fyldt 15 år – anmodning kræves fremover.",
+    "601": "BB slettet (oprydning efter 13 måneders inaktivitet).",
+    "800": "BP slettet (oprydning efter 13 måneders inaktivitet).",
+    "801": "BPL slettet (oprydning).",
     "704": "Barnets indtægt overstiger 3 gange normalbidrag.",
 }
 
@@ -377,6 +384,22 @@ def alder_paa(foedselsdato: dt.date, dato: dt.date) -> int:
     return relativedelta(dato, foedselsdato).years
 
 
+# seed 004, 3.1.1.3/4 (our reading of the garbled table): per BP and BPL the løbende bidrag
+# may be one of these combinations; særbidrag (31, 33–36, 39) combine with anything.
+SAERBIDRAG = {31, 33, 34, 35, 36, 39}
+GYLDIGE_KOMBINATIONER = (
+    [frozenset({a}) for a in (11, 12, 14, 19, 15, 21, 29, 32)]
+    + [frozenset({a, 13}) for a in (11, 12, 14, 15)]
+    + [frozenset({21, 32}), frozenset({29, 32})]
+)
+
+
+def kombination_ok(arter) -> bool:
+    """False means fejl 226: all bidrag of the BP get forfaldsdato 0."""
+    loebende = frozenset(a for a in arter if a not in SAERBIDRAG)
+    return not loebende or loebende in GYLDIGE_KOMBINATIONER
+
+
 # ---------------------------------------------------------------- rates
 def rater(beloeb: Decimal, antal: int = 6) -> list[Decimal]:
     """seed 004, 3.2.3.2: equal rates rounded down to øre, remainder on the last."""
@@ -398,3 +421,83 @@ def rateposter(post: Post, brudt_maaneder: int | None = None) -> list[Post]:
         out.append(Post("rate", post.bidragsart, d, d + relativedelta(months=1) - dt.timedelta(days=1), d, b,
                         f"rate {i + 1}/{antal} af {post.beloeb:.2f}: {b:.2f}", b))
     return out
+
+
+# ---------------------------------------------------------------- tillæg/fradrag (3.2.3.2)
+def tf_fra(d: dt.date) -> dt.date:
+    """seed 004, 3.2.3.2: a fra-dato on the 31st becomes the 1st of the next month."""
+    return d + dt.timedelta(days=1) if d.day == 31 else d
+
+
+def tf_til_dag(d: dt.date) -> int:
+    """seed 004, 3.2.3.2: a til-dato on 28/29 February or the 31st counts as the 30th."""
+    if d.day == 31 or (d.month == 2 and d.day in (28, 29)):
+        return 30
+    return d.day
+
+
+def tf_dage(fra: dt.date, til: dt.date) -> int:
+    """seed 004, 3.2.3.2: whole months of 30 days + the days of the broken month, first and last
+    day included (a 30-day-month count)."""
+    fra = tf_fra(fra)
+    return (til.year - fra.year) * 360 + (til.month - fra.month) * 30 + (tf_til_dag(til) - fra.day) + 1
+
+
+def tf_routing(tf_kode: int, beloebsmodtager: int) -> tuple[str, bool, bool]:
+    """seed 004, 3.2.3.2: (bidragskode, udbetales, afkræves) per T/F main type.
+    1x payout of ikke forskudsvise (02 when the public is recipient, else 01); 2x claim likewise;
+    3x payout and claim, 03; 4x a conto fradrag, payout, 03; 5x/6x bookkeeping only."""
+    typ = tf_kode // 10
+    kode_modtager = "02" if beloebsmodtager == 0 else "01"
+    return {1: (kode_modtager, True, False), 2: (kode_modtager, False, True), 3: ("03", True, True),
+            4: ("03", True, False), 5: (kode_modtager, False, False), 6: (kode_modtager, False, False)}[typ]
+
+
+def beregn_tf(tf_kode: int, bidragsart: int, fra: dt.date | None, til: dt.date | None,
+              satser: list[SatsPeriode], koerselsdato: dt.date, dato: dt.date | None = None,
+              procentsats: Decimal | None = None) -> tuple[Decimal, Decimal, str]:
+    """seed 004, 3.2.3.2 Tillæg/fradrag uden indberettet T/F-beløb: the period's length in 30-day
+    months, split at every sats change; per part sats/180 × days (art 32: sats/30 × days, the sats
+    being monthly; art 31: the sats once, looked up on the kørselsdato when fra/til are given).
+    Returns (rounded amount, exact amount, forklaring). A 4x (fradrag) is negative."""
+    fortegn = -1 if tf_kode // 10 == 4 else 1
+    art = 11 if bidragsart == 13 else SATS_ART.get(bidragsart, bidragsart)
+    if art in ENGANGS_ARTER:
+        opslag = koerselsdato if (fra and til) else (dato or koerselsdato)
+        s = find_sats(satser, art, opslag)
+        raa = s.beloeb * fortegn
+        return rund(raa), raa, f"T/F kode {tf_kode}: {s.tekst()}; 1 × sats = {fmt(raa)}"
+    if art not in HALVAARS_ARTER and art not in MAANEDS_ARTER:
+        raise BeregningsFejl(f"T/F for bidragsart {bidragsart} kræver et indberettet beløb.")
+    if fra is None or til is None:
+        raise BeregningsFejl("T/F uden beløb kræver fra-dato og til-dato.")
+    if bidragsart == 13 and procentsats is None:
+        raise BeregningsFejl("T/F for bidragsart 13 uden beløb kræver en procentsats på bidragspersonens art 13.")
+    deler = 30 if art in MAANEDS_ARTER else 180
+    perioder = sorted((s for s in satser if s.bidragsart == art), key=lambda s: s.gyldig_fra)
+    if not perioder or tf_fra(fra) < perioder[0].gyldig_fra:
+        raise BeregningsFejl(f"Fra-dato {fra.isoformat()} ligger før ældste satsperiode (fejl 158).")
+    dele, raa, dage_i_alt = [], Decimal(0), 0
+    for s in perioder:
+        d_fra = max(fra, s.gyldig_fra)
+        d_til = til if s.gyldig_til is None else min(til, s.gyldig_til)
+        if d_fra > d_til:
+            continue
+        dage = tf_dage(d_fra, d_til)
+        if dage <= 0:
+            continue
+        dage_i_alt += dage
+        del_beloeb = s.beloeb / deler * dage
+        raa += del_beloeb
+        dele.append(f"{s.tekst()}: {s.beloeb:.2f}/{deler} × {dage} dage = {fmt(del_beloeb)}")
+    if dage_i_alt != tf_dage(fra, til):
+        raise BeregningsFejl(f"Ingen sats for hele perioden {fra.isoformat()}–{til.isoformat()}.")
+    forkl = (f"T/F kode {tf_kode}, art {bidragsart}, periode {fra.isoformat()}–{til.isoformat()} "
+             f"= {dage_i_alt} dage (måneder à 30 dage); " + "; ".join(dele))
+    if bidragsart == 13:
+        raa = raa * Decimal(procentsats) / 100
+        forkl += f"; × {procentsats}/100"
+    raa *= fortegn
+    if fortegn < 0:
+        forkl += "; fradrag (4x): negativt"
+    return rund(raa), raa, f"{forkl} = {fmt(raa)}"

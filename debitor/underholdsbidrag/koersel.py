@@ -8,12 +8,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
-from .models import (Afkraevning, Anmodning, Beregning, Bidrag, Bidragsperson, Meddelelse, Postering,
-                     TillaegFradrag, Udbetaling, UBSag)
+from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
+                     Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
 from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
 
@@ -28,6 +30,12 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     satser = satsperioder()
     slut_forfald = b.sidste_forfaldsdato(as_of)
     _, periode_slut = b.udbetalingsperiode(as_of)
+    meddel: list[Meddelelse] = []
+    # 3.0.1 1d: individ 240 (tilgodehavende) for BP without one
+    Bidragsperson.objects.filter(sag__kommune_id=kommune_id, tilgodehavende_individ=False).update(
+        tilgodehavende_individ=True)
+    # 3.0.1 1g: kontrol af bidragsoplysninger (fejl 226)
+    n226 = _kontrol_226(kommune_id, koersel, meddel)
     due = list(Bidrag.objects.filter(
         kommune_id=kommune_id, forfaldsdato__lte=slut_forfald, bp__statuskode=0, bp__sag__bb_statuskode=0,
     ).values(*BIDRAG_FIELDS))
@@ -39,7 +47,6 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
     nye: list[Beregning] = []
-    meddel: list[Meddelelse] = []
     opdater: list[Bidrag] = []
     brugte_anm: list[int] = []
     bp_631: set[int] = set()
@@ -95,27 +102,8 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                      forrige_forfaldsdato=_forrige(res, r))
         opdater.append(obj)
 
-    # T/F registered (seed 004, 3.2.3.2): dated ones due in the period, undated go with this run
-    tf_rows = list(TillaegFradrag.objects.filter(sag__kommune_id=kommune_id, koersel__isnull=True).filter(
-        dato__isnull=True) | TillaegFradrag.objects.filter(sag__kommune_id=kommune_id, koersel__isnull=True,
-                                                          dato__lte=slut_forfald))
-    tf_ids = []
-    if tf_rows:
-        bps = {bp.id: bp for bp in Bidragsperson.objects.filter(id__in={t.bp_id for t in tf_rows}).select_related("sag")}
-        for t in tf_rows:
-            bp = bps[t.bp_id]
-            if t.beloeb is None:
-                continue
-            kode = {1: "01", 2: "02", 3: "03"}.get(t.tf_kode // 10, "01")
-            forfald = t.dato or b.udbetalingsperiode(as_of)[0]
-            udb = b.udbetalingsdato(forfald, as_of) if t.dato else b.foerste_bankdag_fra(b.udbetalingsperiode(as_of)[0])
-            r = {"bp__sag_id": bp.sag_id, "bp_id": bp.id, "id": None, "bpl_cpr": "", "bp__cpr": bp.cpr}
-            post = b.Post("tf", t.bidragsart, t.fra_dato or forfald, t.til_dato or forfald, forfald, t.beloeb,
-                          f"tillæg/fradrag kode {t.tf_kode}, beløbsmodtager {t.beloebsmodtager}: {t.beloeb:.2f}")
-            nye.append(_beregning(kommune_id, koersel, r, post, kode, udb, t.beloebsmodtager == 1,
-                                  t.beloebsmodtager == 0))
-            tf_ids.append(t.id)
-
+    # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
+    tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
     created = copy_insert(Beregning, nye, BEREGNING_COPY_FIELDS)
     _opdater_bidrag(opdater)
     if brugte_anm:
@@ -127,17 +115,29 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     if tf_ids:
         TillaegFradrag.objects.filter(id__in=tf_ids).update(koersel=koersel)
 
+    n219 = _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel)
+    breve = _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631)
+
     udb = _udbetalinger(kommune_id, koersel, periode_slut, meddel)
-    afk = _afkraevninger(kommune_id, koersel, periode_slut)
+    afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
     post = _posteringer(kommune_id, koersel, periode_slut)
+    _tilgodehavende(kommune_id, koersel, as_of)
     Meddelelse.objects.bulk_create(meddel, batch_size=5000)
+    n_advis = len(meddel)
+    meddel = []
+    slettet = _oprydning(kommune_id, koersel, as_of, meddel)  # 3.1.1.6
+    inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, as_of)  # 3.1.1.5
+    Meddelelse.objects.bulk_create(meddel, batch_size=5000)
+    n_advis += len(meddel)
     return {"bidrag": len(due), "beregninger": created, "udbetalinger": udb, "afkraevninger": afk,
-            "posteringer": post, "advis": len(meddel), "fejl": fejl}
+            "posteringer": post, "anmodningsbreve": breve, "advis": n_advis, "fejl": fejl + n226 + n219,
+            "slettet": slettet, "inaktiveret_bp": inaktiv_bp, "inaktiveret_bb": inaktiv_bb}
 
 
 BEREGNING_COPY_FIELDS = [
     "kommune", "sag", "bp", "bidrag", "bpl_cpr", "type", "bidragsart", "bidragskode", "periode_fra", "periode_til",
-    "forfaldsdato", "udbetalingsdato", "beloeb", "udbetales", "afkraeves", "koersel", "forklaring"]
+    "forfaldsdato", "udbetalingsdato", "beloeb", "udbetales", "afkraeves", "koersel", "forklaring",
+    "tillaeg_fradrag"]
 
 
 def copy_insert(model, objs: list, fields: list[str], ignore_conflicts: bool = True) -> int:
@@ -187,8 +187,8 @@ def _m(kommune_id, koersel, r, nr, tekst=None, art="advis"):
                       art=art, tekst=tekst or b.ADVIS_TEKST.get(nr, ""))
 
 
-def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af) -> Beregning:
-    return Beregning(
+def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af, tf_id=None) -> Beregning:
+    return Beregning(tillaeg_fradrag_id=tf_id,
         kommune_id=kommune_id, sag_id=r["bp__sag_id"], bp_id=r["bp_id"], bidrag_id=r["id"], bpl_cpr=r["bpl_cpr"],
         type=p.type, bidragsart=p.bidragsart, bidragskode=kode, periode_fra=p.periode_fra, periode_til=p.periode_til,
         forfaldsdato=p.forfaldsdato, udbetalingsdato=udb_dato, beloeb=p.beloeb, udbetales=ud, afkraeves=af,
@@ -196,28 +196,36 @@ def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af) -> Ber
 
 
 def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
-    """seed 004, 3.3: per recipient and udbetalingsdato; kontant for the kommune, amount ≤ 0 or BB status 3."""
+    """seed 004, 3.3.2: per recipient and udbetalingsdato. The recipient is the kommune for
+    bidragskode 02 (only T/F 1x with det offentlige as beløbsmodtager get there, since 02-bidrag are
+    claim-only), else BB. Kontant for the kommune, a total ≤ 0 or BB status 3 (advis 626); a
+    negative amount for one BP in the payout gives advis 620."""
     qs = Beregning.objects.filter(kommune_id=kommune_id, udbetales=True, udbetalt_af__isnull=True,
                                   udbetalingsdato__lte=periode_slut)
-    rows = list(qs.values("id", "sag_id", "udbetalingsdato", "beloeb", "type", "bidragsart", "forfaldsdato",
-                          "sag__bb_cpr", "sag__udbetalingsform", "sag__bb_statuskode"))
+    rows = list(qs.values("id", "sag_id", "bp_id", "udbetalingsdato", "beloeb", "type", "bidragsart", "forfaldsdato",
+                          "bidragskode", "sag__bb_cpr", "sag__udbetalingsform", "sag__bb_statuskode"))
     grupper = defaultdict(list)
     for r in rows:
-        grupper[(r["sag_id"], r["udbetalingsdato"])].append(r)
+        modtager = "kommune" if r["bidragskode"] == "02" else r["sag__bb_cpr"]
+        grupper[(r["sag_id"], modtager, r["udbetalingsdato"])].append(r)
     objs = []
-    for (sag_id, dato), linjer in grupper.items():
+    for (sag_id, modtager, dato), linjer in grupper.items():
         total = sum((x["beloeb"] for x in linjer), Decimal(0))
+        pr_bp = defaultdict(Decimal)
+        for x in linjer:
+            pr_bp[x["bp_id"]] += x["beloeb"]
         first = linjer[0]
         form = first["sag__udbetalingsform"]
-        if total <= 0:
-            form = 0
+        if total <= 0 or any(v < 0 for v in pr_bp.values()):
             meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
                                      tekst=b.ADVIS_TEKST["620"]))
+        if modtager == "kommune" or total <= 0:
+            form = 0
         elif first["sag__bb_statuskode"] == 3:
             form = 0
             meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
                                      tekst=b.ADVIS_TEKST["626"]))
-        objs.append(Udbetaling(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, modtager=first["sag__bb_cpr"],
+        objs.append(Udbetaling(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, modtager=modtager,
                                udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
                                linjer=[_linje(x) for x in linjer]))
     Udbetaling.objects.bulk_create(objs, batch_size=5000)
@@ -231,14 +239,23 @@ def _linje(x):
             "beloeb": f"{x['beloeb']:.2f}"}
 
 
-def _afkraevninger(kommune_id, koersel, periode_slut) -> int:
-    """seed 004, 3.4: per BPL and date; each positive one becomes a fordring on the BPL's debitorkonto."""
+def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
+    """seed 004, 3.4: per BPL and date; each positive one becomes a fordring on the BPL's debitorkonto.
+    Afkrævningskommune (3.4.2/4): the registered one, else the sagskommune (the Syddanmark rows
+    are left out). Negative control (3.4.2): a negative sum per BP and forfaldsdato gives advis 630."""
     qs = Beregning.objects.filter(kommune_id=kommune_id, afkraeves=True, afkraevet_af__isnull=True,
                                   udbetalingsdato__lte=periode_slut).exclude(bpl_cpr="")
-    rows = list(qs.values("id", "sag_id", "bpl_cpr", "udbetalingsdato", "beloeb", "type", "bidragsart",
+    rows = list(qs.values("id", "sag_id", "bp_id", "bpl_cpr", "udbetalingsdato", "beloeb", "type", "bidragsart",
                           "forfaldsdato", "periode_fra", "periode_til"))
     if not rows:
         return 0
+    pr_bp = defaultdict(Decimal)
+    for r in rows:
+        pr_bp[(r["sag_id"], r["bp_id"], r["forfaldsdato"])] += r["beloeb"]
+    for (sag_id, bp_id, _), v in pr_bp.items():
+        if v < 0:
+            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="630",
+                                     tekst=b.ADVIS_TEKST["630"]))
     grupper = defaultdict(list)
     for r in rows:
         grupper[(r["bpl_cpr"], r["udbetalingsdato"])].append(r)
@@ -256,7 +273,7 @@ def _afkraevninger(kommune_id, koersel, periode_slut) -> int:
     afk, fordringer = [], []
     for i, ((bpl, dato), linjer) in enumerate(grupper.items()):
         total = sum((x["beloeb"] for x in linjer), Decimal(0))
-        a = Afkraevning(kommune_id=kommune_id, koersel=koersel, bpl=bpl, afkraevningskommune=bpl_kommune.get(bpl),
+        a = Afkraevning(kommune_id=kommune_id, koersel=koersel, bpl=bpl, afkraevningskommune=bpl_kommune.get(bpl) or kommune_id,
                         dato=dato, beloeb=total, linjer=[_linje(x) for x in linjer])
         afk.append(a)
         if total > 0:
@@ -315,3 +332,275 @@ def _posteringer(kommune_id, koersel, periode_slut) -> int:
     copy_insert(Postering, objs, ["kommune", "koersel", "konto", "kontogruppe", "debet", "kredit",
                                   "posteringsdato", "personnr"], ignore_conflicts=False)
     return len(objs)
+
+
+# ---------------------------------------------------------------- 3.0.1 1g: fejl 226
+def _kontrol_226(kommune_id, koersel, meddel) -> int:
+    """seed 004, 3.1.1.3/4: a BP whose bidrag (per BPL) do not combine gets forfaldsdato 0 on all
+    its bidrag and fejl 226. Only groups that can fail are read (more than one art, or art 13)."""
+    from django.db import connection
+    saer = tuple(sorted(b.SAERBIDRAG))
+    with connection.cursor() as c:
+        c.execute(f"""
+            SELECT b.bp_id, bp.sag_id, array_agg(DISTINCT b.bidragsart)
+            FROM {Bidrag._meta.db_table} b JOIN {Bidragsperson._meta.db_table} bp ON bp.id = b.bp_id
+            WHERE b.kommune_id = %s AND NOT (b.bidragsart = ANY(%s))
+            GROUP BY b.bp_id, bp.sag_id, b.bpl_cpr
+            HAVING (count(*) > 1 OR bool_or(b.bidragsart = 13)) AND bool_or(b.forfaldsdato IS NOT NULL)""",
+                  [kommune_id, list(saer)])
+        rows = c.fetchall()
+    fejl_bp = {}
+    for bp_id, sag_id, arter in rows:
+        if not b.kombination_ok(arter):
+            fejl_bp[bp_id] = (sag_id, sorted(arter))
+    if not fejl_bp:
+        return 0
+    Bidrag.objects.filter(bp_id__in=fejl_bp).update(forfaldsdato=None)
+    from .services import FEJL
+    for bp_id, (sag_id, arter) in fejl_bp.items():
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="226",
+                                 art="fejl", tekst=f"{FEJL['226']} (bidragsarter {', '.join(map(str, arter))})"))
+    return len(fejl_bp)
+
+
+# ---------------------------------------------------------------- T/F (3.2.1, 3.2.3.2)
+def _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel) -> list[int]:
+    """Undated T/F and T/F dated up to the largest forfaldsdato go with this run. Inactive BP:
+    those are effected (advis 617), later-dated ones deleted (advis 618). Amount: the one entered,
+    else computed from fra/til and the satser (3.2.3.2). Routing by T/F main type (1x–6x)."""
+    rows = list(TillaegFradrag.objects.filter(sag__kommune_id=kommune_id, koersel__isnull=True).values(
+        "id", "sag_id", "bp_id", "bp__cpr", "bp__statuskode", "sag__bb_statuskode", "tf_kode", "bidragsart",
+        "beloeb", "dato", "fra_dato", "til_dato", "beloebsmodtager").order_by("id"))
+    if not rows:
+        return []
+    periode_start = b.foerste_bankdag_fra(b.udbetalingsperiode(as_of)[0])
+    # the first bidrag paid in the week per sag: undated T/F follow it (3.2.3.2 Udbetalingsdato)
+    foerste: dict[int, tuple] = {}
+    for x in nye:
+        if x.type in ("bidrag", "rate") and x.udbetalingsdato <= b.udbetalingsperiode(as_of)[1]:
+            cur = foerste.get(x.sag_id)
+            if cur is None or x.forfaldsdato < cur[0]:
+                foerste[x.sag_id] = (x.forfaldsdato, x.udbetalingsdato)
+    bp_ids = {r["bp_id"] for r in rows}
+    bpl_by_art, bpl_any, pct13 = {}, {}, {}
+    for bp_id, art, bpl, pct in Bidrag.objects.filter(bp_id__in=bp_ids).values_list(
+            "bp_id", "bidragsart", "bpl_cpr", "procentsats").order_by("id"):
+        bpl_by_art.setdefault((bp_id, art), bpl)
+        bpl_any.setdefault(bp_id, bpl)
+        if art == 13:
+            pct13.setdefault(bp_id, pct)
+    slet, brugt = [], []
+    for t in rows:
+        inaktiv = t["bp__statuskode"] != 0 or t["sag__bb_statuskode"] != 0
+        r = {"bp__sag_id": t["sag_id"], "bp_id": t["bp_id"], "id": None, "bp__cpr": t["bp__cpr"],
+             "bpl_cpr": bpl_by_art.get((t["bp_id"], t["bidragsart"])) or bpl_any.get(t["bp_id"], "")}
+        if t["dato"] is not None and t["dato"] > slut_forfald:
+            if inaktiv:
+                slet.append(t["id"])
+                meddel.append(_m(kommune_id, koersel, r, "618"))
+            continue
+        if t["dato"] is not None:
+            forfald, udb = t["dato"], b.udbetalingsdato(t["dato"], as_of)
+        elif t["sag_id"] in foerste:
+            forfald, udb = foerste[t["sag_id"]]
+        else:
+            forfald, udb = b.udbetalingsperiode(as_of)[0], periode_start
+        if t["beloeb"] is not None:
+            beloeb = t["beloeb"]
+            forkl = f"T/F kode {t['tf_kode']}, art {t['bidragsart']}: indberettet beløb {beloeb:.2f}"
+        else:
+            try:
+                beloeb, _, forkl = b.beregn_tf(t["tf_kode"], t["bidragsart"], t["fra_dato"], t["til_dato"], satser,
+                                               as_of, t["dato"], pct13.get(t["bp_id"]))
+            except b.BeregningsFejl as exc:
+                nr = "158" if "158" in str(exc) else "999"
+                meddel.append(_m(kommune_id, koersel, r, nr, f"T/F afvist: {exc}", art="fejl"))
+                slet.append(t["id"])
+                continue
+        kode, ud, af = b.tf_routing(t["tf_kode"], t["beloebsmodtager"])
+        if af and not r["bpl_cpr"]:
+            meddel.append(_m(kommune_id, koersel, r, "999", "T/F til afkrævning, men bidragspersonen har ingen BPL.",
+                             art="fejl"))
+            af = False
+        forkl += f"; beløbsmodtager {'det offentlige' if t['beloebsmodtager'] == 0 else 'BB'}"
+        post = b.Post("tf", t["bidragsart"], t["fra_dato"] or forfald, t["til_dato"] or forfald, forfald, beloeb,
+                      forkl, beloeb)
+        nye.append(_beregning(kommune_id, koersel, r, post, kode, udb, ud, af, tf_id=t["id"]))
+        brugt.append(t["id"])
+        if inaktiv:
+            meddel.append(_m(kommune_id, koersel, r, "617"))
+    if slet:
+        TillaegFradrag.objects.filter(id__in=slet).delete()
+    return brugt
+
+
+def _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel) -> int:
+    """seed 004, 3.5.2.1: more than 50 future elements (T/F + rates) on a sag rejects the excess
+    future T/F (the last registered) with fejl 219. One statement."""
+    from django.db import connection
+    from .services import FEJL
+    tf, ber = TillaegFradrag._meta.db_table, Beregning._meta.db_table
+    with connection.cursor() as c:
+        c.execute(f"""
+            WITH rater AS (SELECT sag_id, count(*) AS n FROM {ber}
+                           WHERE kommune_id = %s AND type = 'rate' AND udbetalt_af_id IS NULL
+                             AND udbetalingsdato > %s GROUP BY sag_id),
+                 ftf AS (SELECT t.id, t.sag_id, t.bp_id,
+                                row_number() OVER (PARTITION BY t.sag_id ORDER BY t.id) AS nr,
+                                count(*) OVER (PARTITION BY t.sag_id) AS n
+                         FROM {tf} t JOIN {UBSag._meta.db_table} s ON s.id = t.sag_id
+                         WHERE s.kommune_id = %s AND t.koersel_id IS NULL AND t.dato > %s)
+            DELETE FROM {tf} WHERE id IN (
+                SELECT ftf.id FROM ftf LEFT JOIN rater ON rater.sag_id = ftf.sag_id
+                WHERE ftf.nr > 50 - coalesce(rater.n, 0))
+            RETURNING sag_id, bp_id""", [kommune_id, periode_slut, kommune_id, slut_forfald])
+        rows = c.fetchall()
+    for sag_id, bp_id in rows:
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="219",
+                                 art="fejl", tekst=FEJL["219"]))
+    return len(rows)
+
+
+# ---------------------------------------------------------------- anmodning letters (3.2.1)
+def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
+    """seed 004, 3.2.1 Fremfind sager til anmodning: bidrag needing anmodning with a forfaldsdato in
+    the fifth week from the production week get a letter; kommune as beløbsmodtager (bidragskode
+    02) gets advis 612 instead; advis 631 the first time because the BP is 15."""
+    from django.db.models import Q
+    uge5 = b.uge_mandag(as_of) + dt.timedelta(days=35)
+    uge5_slut = uge5 + dt.timedelta(days=6)
+    # only rows where the anmodning table can say yes (seed 004, 3.2.1/5)
+    kan = (Q(bp__ab_kode=8) | Q(bp__ab_kode__in=(0, 1, 2)) & ~Q(bidragsart=32) & (
+        ~Q(bidragsart__in=b.NORMAL_ARTER) | Q(bp__anmodning_kraeves=True) | Q(bp__indtaegt__isnull=False)
+        | Q(bp__foedselsdato__lte=uge5_slut - relativedelta(years=15))))
+    rows = list(Bidrag.objects.filter(
+        kan, kommune_id=kommune_id, bp__statuskode=0, bp__sag__bb_statuskode=0, forfaldsdato__lte=uge5_slut,
+        forfaldsdato__gte=uge5 - relativedelta(months=12)).values(*BIDRAG_FIELDS))
+    if not rows:
+        return 0
+    har = set(Anmodningsbrev.objects.filter(bidrag_id__in=[r["id"] for r in rows], forfaldsdato__gte=uge5)
+              .values_list("bidrag_id", "forfaldsdato"))
+    breve = []
+    for r in rows:
+        g = b.Bidragsgrundlag(r["bidragsart"], r["forfaldsdato"], r["forfaldsfrekvens"], r["bp__foedselsdato"],
+                              r["fast_bidrag"], r["procentsats"])
+        d = r["forfaldsdato"]
+        for _ in range(60):
+            if d is None or d > uge5_slut:
+                break
+            if d >= uge5 and (r["id"], d) not in har:
+                over = _indtaegt_over_3x(r["bp__indtaegt"], satser, d)
+                kraeves, adv = b.anmodning_kraeves(r["bp__ab_kode"], r["bidragsart"], over,
+                                                   b.alder_paa(r["bp__foedselsdato"], d), r["bp__anmodning_kraeves"])
+                if kraeves:
+                    if b.bidragskode(r["bp__ab_kode"], r["bidragsart"], over) == "02":
+                        meddel.append(_m(kommune_id, koersel, r, "612"))
+                    else:
+                        breve.append(Anmodningsbrev(kommune_id=kommune_id, koersel=koersel, sag_id=r["bp__sag_id"],
+                                                    bp_id=r["bp_id"], bidrag_id=r["id"], bidragsart=r["bidragsart"],
+                                                    bpl_cpr=r["bpl_cpr"], forfaldsdato=d))
+                    if adv == "631" and not r["bp__advis_631_givet"] and r["bp_id"] not in bp_631:
+                        bp_631.add(r["bp_id"])
+                        meddel.append(_m(kommune_id, koersel, r, "631"))
+            g.forfaldsfrekvens = r["forfaldsfrekvens"] if r["bidragsart"] != 32 else g.forfaldsfrekvens
+            d, g.forfaldsfrekvens, _ = b.naeste_forfaldsdato(g, d)
+    Anmodningsbrev.objects.bulk_create(breve, ignore_conflicts=True, batch_size=5000)
+    if bp_631:
+        Bidragsperson.objects.filter(id__in=bp_631).update(advis_631_givet=True)
+    return len(breve)
+
+
+# ---------------------------------------------------------------- tilgodehavende (individ 240)
+def _tilgodehavende(kommune_id, koersel, as_of) -> None:
+    """Our reading of 3.2.3.2 / 3.5.2.1: what is claimed raises the recipient's tilgodehavende
+    (bidragskode 01: BB's; 02/03: det offentliges); a paid T/F 1x (received afdrag passed on)
+    lowers it; T/F 5x regulates it, 6x regulates primosaldo and tilgodehavende. One UPDATE."""
+    from django.db import connection
+    ber, tf, bp = Beregning._meta.db_table, TillaegFradrag._meta.db_table, Bidragsperson._meta.db_table
+    with connection.cursor() as c:
+        c.execute(f"""
+            WITH x AS (
+                SELECT r.bp_id,
+                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode = '01' THEN r.beloeb ELSE 0 END)
+                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '01'
+                        THEN r.beloeb ELSE 0 END)
+                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 1
+                        THEN r.beloeb ELSE 0 END) AS bb,
+                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode IN ('02', '03') THEN r.beloeb ELSE 0 END)
+                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '02'
+                        THEN r.beloeb ELSE 0 END)
+                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 0
+                        THEN r.beloeb ELSE 0 END) AS off,
+                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 1
+                      THEN r.beloeb ELSE 0 END) AS primo_bb,
+                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 0
+                      THEN r.beloeb ELSE 0 END) AS primo_off,
+                  bool_or(r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s) AS effektueret
+                FROM {ber} r LEFT JOIN {tf} t ON t.id = r.tillaeg_fradrag_id
+                WHERE r.kommune_id = %(kommune)s
+                  AND (r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s
+                       OR (r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69))
+                GROUP BY r.bp_id)
+            UPDATE {bp} SET tilgodehavende_bb = {bp}.tilgodehavende_bb + x.bb,
+                            tilgodehavende_off = {bp}.tilgodehavende_off + x.off,
+                            primo_bb = {bp}.primo_bb + x.primo_bb, primo_off = {bp}.primo_off + x.primo_off,
+                            tilgodehavende_dato = CASE WHEN x.effektueret THEN %(d)s
+                                                       ELSE {bp}.tilgodehavende_dato END
+            FROM x WHERE {bp}.id = x.bp_id""", {"k": koersel.pk, "kommune": kommune_id, "d": as_of})
+
+
+# ---------------------------------------------------------------- 3.1.1.6 oprydning
+def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
+    """seed 004, 3.1.1.6: BB/BP inactive for 13 months are deleted (a BB with its whole sag), a BP
+    only when both tilgodehavender are 0 and nothing was paid/claimed in the last 13 months; BPL
+    no longer on any bidrag go too. Advis 601/800/801 (kept on the run after the sag is gone)."""
+    from django.db.models import Exists, OuterRef, Q
+    graense = as_of - relativedelta(months=13)
+    kan_slettes = Q(statuskode__gt=0, inaktiv_siden__lte=graense, tilgodehavende_bb=0, tilgodehavende_off=0) & (
+        Q(tilgodehavende_dato__isnull=True) | Q(tilgodehavende_dato__lt=graense))
+    bp_kand = Bidragsperson.objects.filter(kan_slettes, sag__kommune_id=kommune_id)
+    ikke_kand = Bidragsperson.objects.filter(sag_id=OuterRef("pk")).exclude(kan_slettes)
+    sager = list(UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode__gt=0, inaktiv_siden__lte=graense)
+                 .filter(~Exists(ikke_kand)).values_list("id", "bb_cpr"))
+    sag_ids = [i for i, _ in sager]
+    # a BP goes alone only when another BP stays on its sag
+    bps = list(bp_kand.exclude(sag_id__in=sag_ids).filter(Exists(ikke_kand.filter(sag_id=OuterRef("sag_id"))))
+               .values_list("id", "sag_id", "cpr"))
+    for sag_id, cpr in sager:
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, nr="601",
+                                 tekst=f"{b.ADVIS_TEKST['601']} BB {cpr}, sag {sag_id}."))
+    for bp_id, sag_id, cpr in bps:
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="800",
+                                 tekst=f"{b.ADVIS_TEKST['800']} BP {cpr}."))
+    if sag_ids:
+        UBSag.objects.filter(id__in=sag_ids).delete()
+    if bps:
+        Bidragsperson.objects.filter(id__in=[x[0] for x in bps]).delete()
+        brugte = Bidrag.objects.filter(bp__sag_id=OuterRef("sag_id"), bpl_cpr=OuterRef("cpr"))
+        bpl = list(Bidragspligtig.objects.filter(sag_id__in={x[1] for x in bps}).filter(~Exists(brugte))
+                   .values_list("id", "sag_id", "cpr"))
+        for _, sag_id, cpr in bpl:
+            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="801",
+                                     tekst=f"{b.ADVIS_TEKST['801']} BPL {cpr}."))
+        Bidragspligtig.objects.filter(id__in=[x[0] for x in bpl]).delete()
+    return len(sager) + len(bps)
+
+
+# ---------------------------------------------------------------- 3.1.1.5 automatisk inaktivering
+def _automatisk_inaktivering(kommune_id, as_of) -> tuple[int, int]:
+    """seed 004, 3.1.1.5: an active BP stays active while it was touched within the last month, has
+    a tilgodehavende ≠ 0, a bidrag with forfaldsdato (or stopped but touched within the month) or a
+    future dated T/F; otherwise statuskode 8. A BB without active BP gets statuskode 9."""
+    from django.db.models import Exists, OuterRef, Q
+    maaned = as_of - relativedelta(months=1)
+    aktiv_bidrag = Bidrag.objects.filter(bp_id=OuterRef("pk")).filter(
+        Q(forfaldsdato__isnull=False) | Q(virkningsdato__gte=maaned))
+    fremtidig_tf = TillaegFradrag.objects.filter(bp_id=OuterRef("pk"), koersel__isnull=True, dato__isnull=False)
+    n_bp = (Bidragsperson.objects.filter(sag__kommune_id=kommune_id, statuskode=0)
+            .exclude(virkningsdato__gte=maaned).filter(tilgodehavende_bb=0, tilgodehavende_off=0)
+            .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf))
+            .update(statuskode=8, inaktiv_siden=as_of))
+    aktiv_bp = Bidragsperson.objects.filter(sag_id=OuterRef("pk"), statuskode=0)
+    n_bb = (UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode=0).filter(~Exists(aktiv_bp))
+            .update(bb_statuskode=9, inaktiv_siden=as_of))
+    return n_bp, n_bb

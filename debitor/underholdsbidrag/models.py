@@ -40,6 +40,8 @@ class UBSag(models.Model):
     kontonr = models.CharField(max_length=10, null=True, blank=True)
     ratevis = models.BooleanField(default=False)
     aendrede_felter = models.JSONField(default=list, blank=True)  # stamkort '*'
+    virkningsdato = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.0: last ajourføring
+    inaktiv_siden = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.6: 13-month clean-up
     oprettet = models.DateTimeField(auto_now_add=True)
     aendret = models.DateTimeField(auto_now=True)
 
@@ -63,6 +65,15 @@ class Bidragsperson(models.Model):
     indtaegt = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     anmodning_kraeves = models.BooleanField(default=False)  # seed 004, 3.1.1.3/3 markering
     advis_631_givet = models.BooleanField(default=False)
+    virkningsdato = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.0 / 3.1.1.5
+    inaktiv_siden = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.6
+    # individ 240 (tilgodehavende), created by the first weekly run after the BP (seed 004, 3.0.1 1d)
+    tilgodehavende_individ = models.BooleanField(default=False)
+    tilgodehavende_bb = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    tilgodehavende_off = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    primo_bb = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    primo_off = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    tilgodehavende_dato = models.DateField(null=True, blank=True)  # last payout/claim (3.1.1.6)
 
     objects = scoped_manager("sag__kommune_id")
 
@@ -94,6 +105,7 @@ class Bidrag(models.Model):
     forfaldsfrekvens = models.CharField(max_length=2)  # M/K/H/A; art 32: counter 3..0
     fast_bidrag = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     procentsats = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    virkningsdato = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.5
 
     objects = scoped_manager()
 
@@ -112,6 +124,7 @@ class TillaegFradrag(models.Model):
     fra_dato = models.DateField(null=True, blank=True)
     til_dato = models.DateField(null=True, blank=True)
     beloebsmodtager = models.PositiveSmallIntegerField(default=1)  # 0 det offentlige, 1 BB
+    maskinel = models.BooleanField(default=False)  # from the debitor part / IFU (seed 004, 3.1.1.7)
     koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     oprettet = models.DateTimeField(auto_now_add=True)
 
@@ -140,6 +153,8 @@ class Beregning(models.Model):
     sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="beregninger")
     bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="beregninger")
     bidrag = models.ForeignKey(Bidrag, null=True, blank=True, on_delete=models.SET_NULL, related_name="beregninger")
+    tillaeg_fradrag = models.ForeignKey(TillaegFradrag, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="beregninger")
     bpl_cpr = models.CharField(max_length=10)
     type = models.CharField(max_length=16)  # bidrag, efterregulering, rate, tf
     bidragsart = models.PositiveSmallIntegerField()
@@ -160,8 +175,13 @@ class Beregning(models.Model):
 
     class Meta:
         ordering = ["forfaldsdato", "id"]
-        constraints = [models.UniqueConstraint(
-            fields=["bp", "bpl_cpr", "bidragsart", "type", "forfaldsdato", "periode_fra"], name="ub_beregning_unik")]
+        constraints = [
+            models.UniqueConstraint(fields=["bp", "bpl_cpr", "bidragsart", "type", "forfaldsdato", "periode_fra"],
+                                    condition=~models.Q(type="tf"), name="ub_beregning_unik"),
+            # each T/F is computed once, however many share BP, art and date
+            models.UniqueConstraint(fields=["tillaeg_fradrag"], condition=models.Q(tillaeg_fradrag__isnull=False),
+                                    name="ub_beregning_tf_unik"),
+        ]
 
 
 class Meddelelse(models.Model):
@@ -171,8 +191,8 @@ class Meddelelse(models.Model):
     art = models.CharField(max_length=6, default="advis")  # advis / fejl
     nr = models.CharField(max_length=4)
     tekst = models.TextField()
-    sag = models.ForeignKey(UBSag, null=True, blank=True, on_delete=models.CASCADE, related_name="meddelelser")
-    bp = models.ForeignKey(Bidragsperson, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    sag = models.ForeignKey(UBSag, null=True, blank=True, on_delete=models.SET_NULL, related_name="meddelelser")
+    bp = models.ForeignKey(Bidragsperson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     oprettet = models.DateTimeField(auto_now_add=True)
 
@@ -182,7 +202,8 @@ class Meddelelse(models.Model):
 class Udbetaling(models.Model):
     kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
-    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="udbetalinger")
+    # kept when the sag is cleaned up (seed 004, 3.1.1.6): the run's payout journal
+    sag = models.ForeignKey(UBSag, null=True, blank=True, on_delete=models.SET_NULL, related_name="udbetalinger")
     modtager = models.CharField(max_length=10)  # BB cpr or "kommune"
     udbetalingsform = models.PositiveSmallIntegerField()
     udbetalingsdato = models.DateField()
@@ -216,6 +237,24 @@ class Postering(models.Model):
     personnr = models.CharField(max_length=10)
 
     objects = scoped_manager()
+
+
+class Anmodningsbrev(models.Model):
+    """The anmodning letter, written 5 weeks before the forfaldsdato (seed 004, 3.2.1)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
+    sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="anmodningsbreve")
+    bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="+")
+    bidrag = models.ForeignKey(Bidrag, on_delete=models.CASCADE, related_name="+")
+    bidragsart = models.PositiveSmallIntegerField()
+    bpl_cpr = models.CharField(max_length=10)
+    forfaldsdato = models.DateField()
+
+    objects = scoped_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bidrag", "forfaldsdato"], name="ub_anmodningsbrev_unik")]
 
 
 class Kontoplan(models.Model):

@@ -39,16 +39,20 @@ FEJL = {
     "186": "Bidragspersonen på anmodningen er ikke aktiv.",
     "187": "Bidraget findes ikke på bidragspersonen med den anmodede forfaldsdato.",
     "188": "Områdenr. svarer ikke til sagens områdenr.",
+    "189": "Maskinelt tillæg/fradrag overstiger primotilgodehavendet, eller bidragspersonen har intet primotilgodehavende.",
     "190": "Sagen eksisterer ikke, og der kan ikke oprettes en BB.",
     "192": "Bidragspersonen er inaktiv; tillæg/fradrag må ikke have dato.",
+    "193": "Bidragspersonen har tilgodehavende til BB eller det offentlige forskelligt fra nul og kan ikke slettes.",
     "196": "Bidraget kræver ikke anmodning.",
     "197": "BB er inaktiv; kun områdeflytning eller genoptagelse er tilladt.",
     "198": "Registreringsnr. og kontonr. må kun være udfyldt ved udbetalingsform 1 (bankoverførsel).",
     "218": "Der kan højst registreres 50 tillæg/fradrag pr. sag pr. kørsel.",
+    "219": "Mere end 50 fremtidige tillæg/fradrag og rater på sagen; det overskydende tillæg/fradrag er afvist.",
     "222": "Der er allerede registreret en anmodning til bidraget med samme forfaldsdato.",
     "223": "Antallet af anmodninger på bidraget må ikke overstige 9.",
     "224": "Felt med slettetegn (%) ved oprettelse afvises.",
     "225": "Fast bidrag og procentsats må ikke forekomme på samme bidrag.",
+    "226": "Bidragene på bidragspersonen passer ikke sammen; alle bidrag er sat til forfaldsdato 0.",
     "354": "Forfaldsdato skal udfyldes, når bidraget er registreret med 000000 i forfaldsdato.",
 }
 ADVIS = {
@@ -354,13 +358,17 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
         parsed_bpl[c] = {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
                          "diskretion": bool(raw.get("diskretion", False))}
     f.raise_if()
-    sag = UBSag.objects.create(kommune_id=kommune, omraade=omraade, **bb)
+    idag = dt.date.today()
+    sag = UBSag.objects.create(kommune_id=kommune, omraade=omraade, virkningsdato=idag,
+                               inaktiv_siden=idag if bb.get("bb_statuskode") else None, **bb)
     for fields, bidrag in parsed_bps:
         if sag.bb_statuskode > 0 and fields["statuskode"] == 0:
             fields["statuskode"] = 9
             meddel.append(advis("373"))
-        bp = Bidragsperson.objects.create(sag=sag, **fields)
-        Bidrag.objects.bulk_create([Bidrag(kommune_id=kommune, bp=bp, **_model_bidrag(vb)) for vb in bidrag])
+        bp = Bidragsperson.objects.create(sag=sag, virkningsdato=idag,
+                                          inaktiv_siden=idag if fields["statuskode"] else None, **fields)
+        Bidrag.objects.bulk_create([Bidrag(kommune_id=kommune, bp=bp, virkningsdato=idag, **_model_bidrag(vb))
+                                    for vb in bidrag])
     for c in bpl_paa_bp:
         extra = parsed_bpl.get(c, {})
         Bidragspligtig.objects.create(sag=sag, cpr=c, **extra)
@@ -423,6 +431,8 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 f.add("173", f"{felt}.cpr")
             elif bp.statuskode == 0:
                 f.add("174", f"{felt}.cpr")
+            elif bp.tilgodehavende_bb or bp.tilgodehavende_off:
+                f.add("193", f"{felt}.cpr")
             else:
                 slettede_bp.add(bp.cpr)
                 ops.append(("slet_bp", bp))
@@ -477,6 +487,8 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 f.add("180", f"bidragspligtige[{i}].cpr")
     f.raise_if()
     # ---- writes
+    idag = dt.date.today()
+    sag.virkningsdato = idag
     if ny_omraade is not None and ny_omraade != sag.omraade:
         sag.omraade = ny_omraade
         meddel.append(advis("600"))
@@ -491,17 +503,25 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
             continue
         _, bp, fields, bidrag_ops = op
         if bp is None:
-            bp = Bidragsperson.objects.create(sag=sag, **fields)
-        elif fields:
+            bp = Bidragsperson.objects.create(sag=sag, virkningsdato=idag,
+                                              inaktiv_siden=idag if fields.get("statuskode") else None, **fields)
+        else:
+            gl_status = bp.statuskode
             for k, v in fields.items():
                 setattr(bp, k, v)
+            bp.virkningsdato = idag
+            if bp.statuskode == 0:
+                bp.inaktiv_siden = None
+            elif gl_status == 0:
+                bp.inaktiv_siden = idag
             bp.save()
         for kind, x, vb in bidrag_ops:
             if kind == "slet":
                 x.delete()
             elif x is None:
-                Bidrag.objects.create(kommune_id=sag.kommune_id, bp=bp, **_model_bidrag(vb))
+                Bidrag.objects.create(kommune_id=sag.kommune_id, bp=bp, virkningsdato=idag, **_model_bidrag(vb))
             else:
+                x.virkningsdato = idag
                 for k, v in _model_bidrag(vb).items():
                     if k == "forfaldsdato" and not vb["_har_forfald"]:
                         continue
@@ -523,6 +543,10 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     # seed 004, 3.1.1.0: the last active BP going inactive makes BB inactive
     if sag.bb_statuskode == 0 and not sag.bidragspersoner.filter(statuskode=0).exists():
         sag.bb_statuskode = 9
+    if sag.bb_statuskode == 0:
+        sag.inaktiv_siden = None
+    elif sag.inaktiv_siden is None:
+        sag.inaktiv_siden = idag
     sag.aendrede_felter = aendrede
     sag.save()
     _gem_advis(sag, meddel)
@@ -533,26 +557,50 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
 def slet_sag(sag: UBSag) -> list[dict]:
     if sag.bb_statuskode == 0:
         raise DomainError(FEJL["174"], kode="174", felt="bb.statuskode")
+    # seed 004, 3.1.1.3: a BP with tilgodehavende ≠ 0 cannot be deleted, so neither can its sag
+    if sag.bidragspersoner.exclude(tilgodehavende_bb=0, tilgodehavende_off=0).exists():
+        raise DomainError(FEJL["193"], kode="193", felt="bidragspersoner")
     sag.delete()
     return [advis("602")]
 
 
 # ------------------------------------------------------------------ T/F and anmodninger (3.1.1.7)
+FASTE_ARTER = {21, 29, 33, 34, 35, 36, 39}  # no sats: a T/F needs its amount
+
+
+def _check_omraade(sag: UBSag, data: dict, f: Fejlsamler):
+    """seed 004, 3.1.1.1: the transaction's områdenr. must be the sag's (fejl 188)."""
+    if "omraade" in data:
+        o = data["omraade"]
+        if isinstance(o, bool) or not isinstance(o, int) or o != sag.omraade:
+            f.add("188", "omraade")
+
+
 @transaction.atomic
 def registrer_tf(sag: UBSag, data: dict, *, as_of: dt.date) -> tuple[TillaegFradrag, list[dict]]:
+    """seed 004, 3.1.1.7. ``maskinel: true`` marks a T/F from the debitor part or IFU: it carries
+    no områdenr. and is validated against the BP's primotilgodehavende (fejl 189)."""
     f = Fejlsamler()
     if not isinstance(data, dict):
         raise DomainError("Ugyldig forespørgsel.")
+    maskinel = data.get("maskinel", False)
+    if not isinstance(maskinel, bool):
+        f.ugyldig("maskinel", "Skal være sand/falsk.")
+    if not maskinel:
+        _check_omraade(sag, data, f)
     bp = sag.bidragspersoner.filter(cpr=data.get("bp")).first() if isinstance(data.get("bp"), str) else None
     if bp is None:
         f.add("184", "bp")
         f.raise_if()
-    tf_kode = _int(data.get("tf_kode"), "tf_kode", f, 0, 99)
+    bp = Bidragsperson.objects.select_for_update().get(pk=bp.pk)
+    tf_kode = _int(data.get("tf_kode"), "tf_kode", f, 10, 69)
     art = _int(data.get("bidragsart"), "bidragsart", f, 11, 39)
     if tf_kode is None and not f.fejl:
-        f.ugyldig("tf_kode", "T/F-kode skal udfyldes.")
+        f.ugyldig("tf_kode", "T/F-kode skal udfyldes (10–69).")
     if art is None and not f.fejl:
         f.ugyldig("bidragsart", "Bidragsart skal udfyldes.")
+    if art is not None and art not in GYLDIGE_ARTER:
+        f.ugyldig("bidragsart", "Ukendt bidragsart.")
     beloeb = _decimal(data.get("beloeb"), "beloeb", f)
     dato = _dato(data.get("dato"), "dato", f)
     fra = _dato(data.get("fra_dato"), "fra_dato", f)
@@ -567,11 +615,32 @@ def registrer_tf(sag: UBSag, data: dict, *, as_of: dt.date) -> tuple[TillaegFrad
         f.add("158", "til_dato")
     if fra and til and fra > til:
         f.ugyldig("til_dato", "Til-dato skal ligge efter fra-dato.")
+    if beloeb is None and not f.fejl:
+        # seed 004, 3.2.3.2: without an amount the T/F is computed from the period and the satser
+        if art in FASTE_ARTER:
+            f.ugyldig("beloeb", "Beløb skal udfyldes for denne bidragsart (ingen sats).")
+        elif art != 31 and not (fra and til):
+            f.ugyldig("fra_dato", "Fra-dato og til-dato skal udfyldes, når beløb ikke er udfyldt.")
+        elif maskinel:
+            f.ugyldig("beloeb", "Maskinelle tillæg/fradrag skal have beløb.")
     if sag.tillaeg_fradrag.filter(koersel__isnull=True).count() >= 50:
         f.add("218", None)
     f.raise_if()
+    if maskinel:
+        # seed 004, 3.1.1.7: against the primotilgodehavende of the recipient; a BP without
+        # individ 240 (not yet through a weekly run) rejects all; negatives always pass
+        primo = bp.primo_off if modtager == 0 else bp.primo_bb
+        if not bp.tilgodehavende_individ:
+            f.add("189", "beloeb")
+        elif beloeb > 0:
+            godkendte = sum(TillaegFradrag.objects.filter(
+                bp=bp, maskinel=True, koersel__isnull=True, beloebsmodtager=modtager, beloeb__gt=0,
+            ).values_list("beloeb", flat=True), Decimal(0))
+            if godkendte + beloeb > primo:
+                f.add("189", "beloeb")
+        f.raise_if()
     tf = TillaegFradrag.objects.create(sag=sag, bp=bp, tf_kode=tf_kode, bidragsart=art, beloeb=beloeb, dato=dato,
-                                       fra_dato=fra, til_dato=til, beloebsmodtager=modtager)
+                                       fra_dato=fra, til_dato=til, beloebsmodtager=modtager, maskinel=maskinel)
     m = [advis("900")]
     _gem_advis(sag, m, bp)
     return tf, m
@@ -582,6 +651,7 @@ def registrer_anmodning(sag: UBSag, data: dict, *, satser=None) -> tuple[Anmodni
     f = Fejlsamler()
     if not isinstance(data, dict):
         raise DomainError("Ugyldig forespørgsel.")
+    _check_omraade(sag, data, f)
     bp = sag.bidragspersoner.filter(cpr=data.get("bp")).first() if isinstance(data.get("bp"), str) else None
     if bp is None:
         f.add("185", "bp")
