@@ -104,3 +104,101 @@ def test_host_key_mismatch_refused(server, tmp_path, settings):
     (tmp_path / "known_hosts").write_text("")
     with pytest.raises(paramiko.SSHException):
         sftp.transport()
+
+
+# ---------------------------------------------------------------- exactly once when the database fails
+def _kill_db_after(match):
+    """A transport around the real SFTP one that, right after uploading a file whose name
+    satisfies ``match``, terminates this process's PostgreSQL backend (as a crashed or
+    restarted database would): the next statement and the commit fail."""
+    import psycopg
+    from django.db import connection
+
+    real = sftp.transport
+
+    class Wrapper:
+        def __init__(self):
+            self.t = real()
+
+        def __getattr__(self, name):
+            return getattr(self.t, name)
+
+        def put(self, path, data):
+            self.t.put(path, data)
+            if match(path) and connection.connection is not None:
+                pid = connection.connection.info.backend_pid
+                params = connection.get_connection_params()
+                params.pop("cursor_factory", None)
+                params.pop("context", None)
+                params.pop("prepare_threshold", None)
+                with psycopg.connect(**params, autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    return Wrapper
+
+
+def _modregning(d):
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    Betalingsadministrationsaftale.objects.create(aftale_id="A1", kommune_id=101, cpr=b.person.cpr,
+                                                  maanedligt_beloeb=Decimal("1500.00"), gyldig_fra=dt.date(2026, 1, 1))
+    assert run_job("dan-effektueringskladder", kommune=101, as_of=d).status == "succeeded"
+    assert run_job("endeligjoer-effektueringer", kommune=101, as_of=d).status == "succeeded"
+
+
+def _out(tmp_path):
+    return sorted(p.name for p in (tmp_path / "remote" / "OUT").iterdir() if not p.name.startswith("."))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("platform_took_it", [False, True])
+def test_db_fails_after_trigger_uploaded_then_next_run(server, tmp_path, monkeypatch, platform_took_it):
+    """The trigger is up (the file is delivered) but the commit of 'sendt' fails. The next run
+    finds the trigger — or, if the platform already took the files, neither file — and records
+    the file as sent: no second file, no second løbenummer, the modregning in one file only."""
+    from integrations.sf2520.models import Modregning
+
+    d = dt.date(2026, 3, 2)
+    _modregning(d)
+    monkeypatch.setattr(sftp, "transport", _kill_db_after(lambda p: p.endswith(".trigger")))
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "failed" and "terminat" in k.besked, k.besked  # the database went away
+    fil = SendtFil.objects.get()
+    assert fil.status == "uploadet" and fil.sendt is None
+    assert _out(tmp_path) == [fil.filnavn, f"{fil.filnavn}.trigger"]
+    trigger = (tmp_path / "remote" / "OUT" / f"{fil.filnavn}.trigger").read_bytes()
+    assert str(fil.senders_file_id).encode() in trigger
+    if platform_took_it:
+        for name in _out(tmp_path):
+            (tmp_path / "remote" / "OUT" / name).unlink()
+    monkeypatch.undo()
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "succeeded", k.besked
+    assert "tidligere kørsel" in k.log and k.counts["created"] == 0
+    fil = SendtFil.objects.get()
+    assert fil.status == "sendt" and fil.loebenummer == 1 and fil.sendt is not None
+    assert _out(tmp_path) == ([] if platform_took_it else [fil.filnavn, f"{fil.filnavn}.trigger"])
+    if not platform_took_it:  # the trigger was not uploaded again
+        assert (tmp_path / "remote" / "OUT" / f"{fil.filnavn}.trigger").read_bytes() == trigger
+    m = Modregning.objects.get()
+    assert m.sendt_fil == fil and m.filer.count() == 1
+    assert run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d).counts["created"] == 0
+    assert SendtFil.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_fails_after_data_file_renamed_then_next_run(server, tmp_path, monkeypatch):
+    """The data file is up under its name but 'uploadet' was never committed, so no trigger went
+    up. The next run uploads only the trigger, for the same file and løbenummer."""
+    d = dt.date(2026, 3, 2)
+    _modregning(d)
+    monkeypatch.setattr(sftp, "transport", _kill_db_after(lambda p: p.endswith(".txt")))
+    assert run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d).status == "failed"
+    fil = SendtFil.objects.get()
+    assert fil.status == "sender" and _out(tmp_path) == [fil.filnavn]
+    monkeypatch.undo()
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "succeeded", k.besked
+    fil.refresh_from_db()
+    assert fil.status == "sendt" and _out(tmp_path) == [fil.filnavn, f"{fil.filnavn}.trigger"]
+    assert (tmp_path / "remote" / "OUT" / fil.filnavn).read_bytes() == bytes(fil.indhold)
+    assert SendtFil.objects.count() == 1
