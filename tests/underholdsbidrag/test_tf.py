@@ -1,0 +1,226 @@
+"""T/F (seed 004, 3.2.3.2): period length with 31st/February ends, sats split, the six main types,
+kommune payouts, inactive BP, fejl 219; all in the pure calculation and in the weekly run."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from batch.services import run_job
+from debitor.underholdsbidrag import beregning as b
+from debitor.underholdsbidrag import services
+from debitor.underholdsbidrag.models import (Afkraevning, Beregning, Bidragsperson, Meddelelse, Postering, Sats,
+                                             TillaegFradrag, Udbetaling)
+from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
+
+d = dt.date
+SATSER = [
+    b.SatsPeriode(11, d(2025, 7, 1), d(2026, 6, 30), D("3960.00")),
+    b.SatsPeriode(11, d(2026, 7, 1), d(2026, 12, 31), D("4038.00")),
+    b.SatsPeriode(11, d(2027, 1, 1), None, D("4100.00")),
+    b.SatsPeriode(32, d(2025, 1, 1), None, D("1200.00")),
+    b.SatsPeriode(31, d(2025, 1, 1), d(2026, 7, 31), D("5000.00")),
+    b.SatsPeriode(31, d(2026, 8, 1), None, D("5100.00")),
+]
+
+
+# ------------------------------------------------------------------ pure: period length
+@pytest.mark.parametrize("fra,til,dage", [
+    (d(2026, 1, 1), d(2026, 6, 30), 180),  # a half year
+    (d(2026, 1, 1), d(2026, 1, 31), 30),  # til the 31st counts as the 30th
+    (d(2026, 1, 31), d(2026, 2, 28), 30),  # fra the 31st -> 1 Feb; til 28 Feb -> the 30th
+    (d(2024, 2, 1), d(2024, 2, 29), 30),  # leap-year February end
+    (d(2024, 2, 1), d(2024, 2, 28), 30),  # 28 February is the 30th in any year (seed's wording)
+    (d(2026, 3, 1), d(2027, 2, 28), 360),
+    (d(2026, 1, 15), d(2026, 3, 20), 66),  # 2 whole months + 6 days, first and last day included
+    (d(2026, 1, 20), d(2026, 3, 10), 51),  # 1 whole month + (30 − 20 + 1) + 10
+    (d(2026, 5, 31), d(2026, 7, 31), 60),
+])
+def test_tf_period_length(fra, til, dage):
+    assert b.tf_dage(fra, til) == dage
+
+
+def test_tf_sats_split_in_three_periods():
+    # seed 004, 3.2.3.2's example: period I sats/180 × 60, period II the full sats, period III sats/180 × 100
+    satser = [b.SatsPeriode(11, d(2025, 1, 1), d(2025, 12, 31), D("3600.00")),
+              b.SatsPeriode(11, d(2026, 1, 1), d(2026, 6, 30), D("3960.00")),
+              b.SatsPeriode(11, d(2026, 7, 1), None, D("4038.00"))]
+    beloeb, raa, forkl = b.beregn_tf(11, 11, d(2025, 11, 1), d(2026, 10, 10), satser, d(2026, 8, 12))
+    assert raa == D("3600") / 180 * 60 + D("3960") + D("4038") / 180 * 100
+    assert beloeb == D("7403.33")
+    assert "60 dage" in forkl and "180 dage" in forkl and "100 dage" in forkl and "= 7403.33" in forkl
+
+
+def test_tf_31st_and_february_in_amount():
+    beloeb, _, forkl = b.beregn_tf(11, 11, d(2026, 1, 31), d(2026, 2, 28), SATSER, d(2026, 8, 12))
+    assert beloeb == D("660.00") and "30 dage" in forkl  # 3960/180 × 30
+
+
+def test_tf_art32_art31_art13_fradrag():
+    # art 32: monthly sats / 30 per day
+    assert b.beregn_tf(31, 32, d(2026, 1, 1), d(2026, 2, 15), SATSER, d(2026, 8, 12))[0] == D("1800.00")
+    # art 31 once; with fra/til the sats is looked up on the kørselsdato
+    assert b.beregn_tf(31, 31, d(2026, 1, 1), d(2026, 2, 15), SATSER, d(2026, 8, 12))[0] == D("5100.00")
+    assert b.beregn_tf(31, 31, None, None, SATSER, d(2026, 8, 12), dato=d(2026, 7, 1))[0] == D("5000.00")
+    # art 13: percentage of normalbidrag
+    assert b.beregn_tf(11, 13, d(2026, 7, 1), d(2026, 9, 30), SATSER, d(2026, 8, 12),
+                       procentsats=D(50))[0] == D("1009.50")
+    # 4x a conto fradrag: negative
+    assert b.beregn_tf(41, 11, d(2026, 7, 1), d(2026, 7, 31), SATSER, d(2026, 8, 12))[0] == D("-673.00")
+
+
+@pytest.mark.parametrize("args,msg", [
+    ((11, 11, d(2025, 6, 1), d(2025, 8, 1)), "158"),  # fra before the oldest sats
+    ((11, 21, d(2026, 1, 1), d(2026, 2, 1)), "beløb"),  # no sats for art 21
+    ((11, 11, None, None), "fra-dato"),
+    ((11, 13, d(2026, 7, 1), d(2026, 7, 31)), "procentsats"),
+])
+def test_tf_calculation_errors(args, msg):
+    with pytest.raises(b.BeregningsFejl, match=msg):
+        b.beregn_tf(*args, SATSER, d(2026, 8, 12))
+
+
+@pytest.mark.parametrize("tf_kode,modtager,exp", [
+    (11, 1, ("01", True, False)), (12, 0, ("02", True, False)),  # 1x: payout of ikke forskudsvise
+    (21, 1, ("01", False, True)), (29, 0, ("02", False, True)),  # 2x: claim
+    (31, 1, ("03", True, True)), (35, 0, ("03", True, True)),  # 3x: payout and claim, 03
+    (41, 1, ("03", True, False)),  # 4x: a conto fradrag, payout only
+    (51, 1, ("01", False, False)), (61, 0, ("02", False, False)),  # 5x/6x: bookkeeping only
+])
+def test_tf_routing_table(tf_kode, modtager, exp):
+    assert b.tf_routing(tf_kode, modtager) == exp
+
+
+# ------------------------------------------------------------------ in the weekly run
+def tf(sag, **data):
+    data.setdefault("bp", sag.bidragspersoner.get().cpr)
+    data.setdefault("bidragsart", 11)
+    return services.registrer_tf(sag, data, as_of=AS_OF)[0]
+
+
+def test_run_computes_tf_without_amount_with_forklaring(satser):
+    sag = opret(forfald="2026-12-01")
+    Sats.objects.filter(bidragsart=11, gyldig_til__isnull=True).update(beloeb=D("4038.00"))
+    t = tf(sag, tf_kode=31, fra_dato="2026-05-31", til_dato="2026-07-31", beloebsmodtager=1)
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    r = Beregning.objects.get(tillaeg_fradrag=t)
+    # 1 Jun–30 Jun at 3960 (30 days) + 1 Jul–30 Jul at 4038 (30 days)
+    assert r.beloeb == D("660.00") + D("673.00")
+    assert "3960.00/180 × 30 dage" in r.forklaring and "4038.00/180 × 30 dage" in r.forklaring
+    assert r.bidragskode == "03" and r.udbetales and r.afkraeves and r.bpl_cpr == "0202751234"
+    assert r.periode_fra == d(2026, 5, 31) and r.periode_til == d(2026, 7, 31)
+
+
+def test_two_equal_tf_are_both_computed(satser):
+    sag = opret(forfald="2026-12-01")
+    tf(sag, tf_kode=31, beloeb="100.00")
+    tf(sag, tf_kode=31, beloeb="100.00")
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Beregning.objects.filter(sag=sag, type="tf").count() == 2
+    assert Udbetaling.objects.get(koersel=k).beloeb == D("200.00")
+
+
+def test_undated_tf_follows_the_bidrag_due_in_the_week(satser):
+    sag = opret(forfald="2026-08-18")
+    t = tf(sag, tf_kode=31, beloeb="50.00")
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    r = Beregning.objects.get(tillaeg_fradrag=t)
+    assert r.forfaldsdato == d(2026, 8, 18) and r.udbetalingsdato == d(2026, 8, 19)
+    # dated T/F: first bank day after its date
+    t2 = tf(sag, tf_kode=31, beloeb="10.00", dato="2026-08-26")
+    run_job(SLUG, kommune=101, as_of=d(2026, 8, 19))
+    assert Beregning.objects.get(tillaeg_fradrag=t2).udbetalingsdato == d(2026, 8, 27)
+
+
+def test_payout_to_kommune_for_1x_with_det_offentlige(satser):
+    sag = opret(forfald="2026-12-01")
+    bp = sag.bidragspersoner.get()
+    Bidragsperson.objects.filter(pk=bp.pk).update(tilgodehavende_off=D("1000.00"), tilgodehavende_individ=True)
+    tf(sag, tf_kode=11, beloeb="300.00", beloebsmodtager=0)
+    tf(sag, tf_kode=11, beloeb="200.00", beloebsmodtager=1)
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    u = {x.modtager: x for x in Udbetaling.objects.filter(koersel=k)}
+    assert set(u) == {"kommune", "0101801234"}
+    assert u["kommune"].beloeb == D("300.00") and u["kommune"].udbetalingsform == 0
+    assert u["0101801234"].beloeb == D("200.00")
+    assert not Afkraevning.objects.filter(koersel=k).exists()
+    bp.refresh_from_db()
+    # the public's tilgodehavende falls with what is passed on; BB's with what BB got
+    assert bp.tilgodehavende_off == D("700.00") and bp.tilgodehavende_bb == D("-200.00")
+    assert bp.tilgodehavende_dato == AS_OF
+    out = {p.kontogruppe for p in Postering.objects.filter(koersel=k)}
+    assert out == {"bidrag", "udbetaling"}
+
+
+def test_2x_claimed_only_4x_paid_only_5x_6x_bookkeeping(satser):
+    sag = opret(forfald="2026-08-18")
+    tf(sag, tf_kode=21, beloeb="400.00", beloebsmodtager=1)
+    tf(sag, tf_kode=41, fra_dato="2026-07-01", til_dato="2026-07-31")  # a conto: -673
+    tf(sag, tf_kode=51, beloeb="25.00", beloebsmodtager=0)
+    tf(sag, tf_kode=61, beloeb="80.00", beloebsmodtager=1)
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    r = {x.tillaeg_fradrag.tf_kode: x for x in Beregning.objects.filter(sag=sag, type="tf").select_related(
+        "tillaeg_fradrag")}
+    assert (r[21].bidragskode, r[21].udbetales, r[21].afkraeves) == ("01", False, True)
+    assert (r[41].bidragskode, r[41].udbetales, r[41].afkraeves, r[41].beloeb) == ("03", True, False, D("-673.00"))
+    assert not (r[51].udbetales or r[51].afkraeves) and not (r[61].udbetales or r[61].afkraeves)
+    u = Udbetaling.objects.get(koersel=k)
+    assert u.beloeb == D("4038.00") - D("673.00")
+    a = Afkraevning.objects.get(koersel=k)
+    assert a.beloeb == D("4038.00") + D("400.00") and a.afkraevningskommune == 101  # the sagskommune
+    bp = sag.bidragspersoner.get()
+    assert bp.tilgodehavende_bb == D("400.00") + D("80.00")  # claimed 01 + 6x
+    assert bp.tilgodehavende_off == D("4038.00") + D("25.00")  # claimed 03 + 5x
+    assert bp.primo_bb == D("80.00") and bp.primo_off == 0
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    bp.refresh_from_db()
+    assert bp.tilgodehavende_bb == D("480.00")  # a re-run changes nothing
+
+
+def test_negative_payout_620_and_negative_claim_630(satser):
+    sag = opret(forfald="2026-12-01")
+    tf(sag, tf_kode=41, beloeb="-100.00")
+    tf(sag, tf_kode=21, beloeb="-50.00")
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    nr = set(Meddelelse.objects.filter(koersel=k).values_list("nr", flat=True))
+    assert {"620", "630"} <= nr
+    assert Udbetaling.objects.get(koersel=k).udbetalingsform == 0
+
+
+def test_inactive_bp_tf_617_618_and_626(satser):
+    sag = opret(forfald="2026-12-01")
+    sag.udbetalingsform = 1
+    sag.regnr, sag.kontonr = "1234", "12345678"
+    sag.save()
+    tf(sag, tf_kode=31, beloeb="100.00", dato="2026-08-14")
+    tf(sag, tf_kode=31, beloeb="100.00", dato="2026-09-30")
+    Bidragsperson.objects.filter(sag=sag).update(statuskode=8)
+    type(sag).objects.filter(pk=sag.pk).update(bb_statuskode=3)
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    nr = list(Meddelelse.objects.filter(koersel=k).values_list("nr", flat=True))
+    assert "617" in nr and "618" in nr and "626" in nr
+    assert TillaegFradrag.objects.filter(sag=sag).count() == 1  # the future one is deleted
+    u = Udbetaling.objects.get(koersel=k)
+    assert u.beloeb == D("100.00") and u.udbetalingsform == 0  # BB status 3: kontant
+
+
+def test_tf_rejected_in_run_158(satser):
+    sag = opret(forfald="2026-12-01")
+    t = TillaegFradrag.objects.create(sag=sag, bp=sag.bidragspersoner.get(), tf_kode=31, bidragsart=11,
+                                      fra_dato=d(2024, 1, 1), til_dato=d(2024, 3, 1))
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Meddelelse.objects.filter(koersel=k, art="fejl", nr="158").exists()
+    assert not TillaegFradrag.objects.filter(pk=t.pk).exists()
+
+
+def test_more_than_50_future_elements_rejects_tf_219(satser):
+    sag = opret(forfald="2026-08-18", ratevis=True)  # 5 future rates after this run
+    for i in range(46):
+        tf(sag, tf_kode=31, beloeb="1.00", dato=(d(2026, 10, 1) + dt.timedelta(days=i)).isoformat())
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Meddelelse.objects.filter(koersel=k, art="fejl", nr="219").count() == 1
+    assert TillaegFradrag.objects.filter(sag=sag).count() == 45
+    # the last registered is the one rejected
+    assert not TillaegFradrag.objects.filter(sag=sag, dato=d(2026, 11, 15)).exists()
+    k2 = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert not Meddelelse.objects.filter(koersel=k2, nr="219").exists()
