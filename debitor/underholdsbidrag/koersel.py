@@ -564,7 +564,8 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
                  .filter(~Exists(ikke_kand)).values_list("id", "bb_cpr"))
     sag_ids = [i for i, _ in sager]
     # a BP goes alone only when another BP stays on its sag
-    bps = list(bp_kand.exclude(sag_id__in=sag_ids).filter(Exists(ikke_kand.filter(sag_id=OuterRef("sag_id"))))
+    andre_bliver = Bidragsperson.objects.filter(sag_id=OuterRef("sag_id")).exclude(kan_slettes)
+    bps = list(bp_kand.exclude(sag_id__in=sag_ids).filter(Exists(andre_bliver))
                .values_list("id", "sag_id", "cpr"))
     for sag_id, cpr in sager:
         meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, nr="601",

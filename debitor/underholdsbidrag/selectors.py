@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from .models import (Afkraevning, Anmodning, Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
+from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
                      Sats, TillaegFradrag, Udbetaling, UBSag)
 
 
@@ -81,6 +81,10 @@ def koersel_output(user, run_id: int) -> dict:
                          "personnr": p.personnr} for p in scoped(Postering).order_by("id")],
         "advis": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
                   for m in scoped(Meddelelse).filter(art="advis").order_by("id")],
+        # seed 004, 3.2.1: anmodning letters written 5 weeks before the forfaldsdato
+        "anmodningsbreve": [{"sag": a.sag_id, "bp": a.bp.cpr, "bidragsart": a.bidragsart, "bpl": a.bpl_cpr,
+                             "forfaldsdato": a.forfaldsdato.isoformat()}
+                            for a in scoped(Anmodningsbrev).select_related("bp").order_by("id")],
         "fejl": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
                  for m in scoped(Meddelelse).filter(art="fejl").order_by("id")],
     }

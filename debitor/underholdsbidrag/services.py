@@ -401,9 +401,10 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     if "omraade" in data:
         ny_omraade = _int(data["omraade"], "omraade", f, 0, 9999)
         f.raise_if()
-    kun_omraade = set(data) - {"kommune"} == {"omraade"}
     genoptag = sag.bb_statuskode > 0 and bb.get("bb_statuskode") == 0
-    if sag.bb_statuskode > 0 and not kun_omraade and not genoptag:
+    # seed 004, 3.1.1.2: an inactive BB takes only områdeflytning or genoptagelse (fejl 197); BP
+    # transactions follow 3.1.1.3 (373, 179)
+    if sag.bb_statuskode > 0 and bb and not genoptag:
         f.add("197", "bb.statuskode")
         f.raise_if()
     bp_by_cpr = {bp.cpr: bp for bp in sag.bidragspersoner.all()}
