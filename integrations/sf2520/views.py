@@ -3,14 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from integrations.sf2520 import services
-from integrations.sf2520.models import Effektuering
+from integrations.sf2520 import selectors, services
 from ky.accesslog import log_cpr_reads
 from ky.api import DomainError
 
 
 def _eff(request, pk):
-    return get_object_or_404(Effektuering.objects.for_user(request.user).select_related("person", "forrige"), pk=pk)
+    return get_object_or_404(selectors.effektuering_detalje(request.user), pk=pk)
 
 
 @login_required
@@ -45,5 +44,5 @@ def korriger(request, pk: int):
 
 def opgave_context(request, opgave):
     eid = (opgave.data or {}).get("effektuering")
-    eff = Effektuering.objects.for_user(request.user).select_related("forrige").filter(pk=eid).first()
+    eff = selectors.effektuering_detalje(request.user).filter(pk=eid).first()
     return {"eff": eff}

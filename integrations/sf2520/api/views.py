@@ -3,8 +3,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from integrations.sf2520 import services
-from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, FilArt, FilStatus, SendtFil
+from integrations.sf2520 import selectors, services
+from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, SendtFil
 from ky.accesslog import AccessLoggedMixin
 from ky.api import RolePermission
 from ky.roles import Role
@@ -46,7 +46,7 @@ class AftaleViewSet(Base):
     serializer_class = AftaleSerializer
 
     def get_queryset(self):
-        return Betalingsadministrationsaftale.objects.for_user(self.request.user).order_by("-id")
+        return selectors.aftaler_for(self.request.user)
 
 
 class EffektueringViewSet(Base):
@@ -54,7 +54,7 @@ class EffektueringViewSet(Base):
     action_roles = {"godkend": (Role.SAGSBEHANDLER, Role.DRIFT)}
 
     def get_queryset(self):
-        return Effektuering.objects.for_user(self.request.user).select_related("person").order_by("-id")
+        return selectors.effektueringer_for(self.request.user)
 
     @extend_schema(request=None, responses={200: EffektueringSerializer})
     @action(detail=True, methods=["post"])
@@ -67,7 +67,4 @@ class FilViewSet(Base):
     serializer_class = FilSerializer
 
     def get_queryset(self):
-        # files still in flight (journalled, not yet sent) are not "sendt" yet: not listed
-        return (SendtFil.objects.for_user(self.request.user).filter(art=FilArt.SF2520)
-                .filter(status__in=(FilStatus.SENDT, FilStatus.KVITTERET, FilStatus.FEJLET)).defer("indhold")
-                .order_by("-id"))
+        return selectors.sendte_filer_for(self.request.user)
