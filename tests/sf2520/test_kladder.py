@@ -43,3 +43,20 @@ def test_modregning_capped_by_payout_and_idempotent():
     k = run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 20))
     assert k.counts["created"] == 0
     assert Effektuering.objects.count() == 2 and Modregning.objects.count() == 2
+
+
+@pytest.mark.parametrize("as_of, udbetalingsdato", [
+    (dt.date(2026, 3, 10), dt.date(2026, 3, 31)),  # a Tuesday: the month's last day
+    (dt.date(2026, 1, 10), dt.date(2026, 1, 30)),  # 31st is a Saturday
+    (dt.date(2026, 2, 10), dt.date(2026, 2, 27)),  # 28th is a Saturday
+    (dt.date(2026, 5, 10), dt.date(2026, 5, 29)),  # 31st is a Sunday
+    (dt.date(2025, 5, 10), dt.date(2025, 5, 28)),  # Kristi himmelfart 29th, bank holiday 30th, Saturday 31st
+    (dt.date(2026, 12, 10), dt.date(2026, 12, 30)),  # 31 December is a bank holiday
+    (dt.date(2027, 12, 10), dt.date(2027, 12, 30)),  # 31 December (a Friday) likewise
+])
+def test_udbetalingsdato_is_the_months_last_bank_day(as_of, udbetalingsdato):
+    """Kontanthjælp is paid in arrears on the month's last bank day (docs/sf2520.md)."""
+    b = BevillingFactory(bevilget_fra=dt.date(2025, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    run_job("dan-effektueringskladder", kommune=101, as_of=as_of)
+    e = Effektuering.objects.get(bevilling=b)
+    assert e.udbetalingsdato == udbetalingsdato and e.periode_til.month == as_of.month

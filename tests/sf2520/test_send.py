@@ -32,6 +32,8 @@ def test_send_file_and_rerun(settings, tmp_path):
     assert (out / (fil.filnavn + ".trigger")).exists()
     recs = read_file((out / fil.filnavn).read_bytes(), formats.SF2520_LAYOUTS)
     assert recs[1][1]["beloeb_oere"] == 150050 and recs[1][1]["aftale_id"] == "Å1"
+    assert recs[1][1]["udbetalingsdato"] == dt.date(2026, 3, 31)  # the month's last bank day
+    assert (recs[1][1]["periode_fra"], recs[1][1]["periode_til"]) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert recs[2][1]["antal"] == 1 and recs[2][1]["sum_oere"] == 150050
     assert Modregning.objects.get().sendt_fil == fil
 
