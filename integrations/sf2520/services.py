@@ -212,6 +212,26 @@ def _unsent_modregninger(kommune_id: int):
                                      effektuering__status="endelig")
 
 
+def sf2520_fil(kommune_id: int, loebenr: int, now: dt.datetime, rows) -> tuple[bytes, int]:
+    """The SF2520 data file (formats/sf2520.md) for ``rows`` of
+    (id, cpr, aftale_id, udbetalingsdato, periode_fra, periode_til, beløb in kr., modregnings_id).
+    Returns (ISO-8859-1 bytes, sum in øre)."""
+    from integrations.fixedwidth import encode_file
+    from integrations.sf2520 import formats
+
+    total = 0
+    lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                  "loebenummer": loebenr, "afsender": settings.KY_SFTP_AFSENDER})]
+    write = formats.SF2520_DETALJE.write
+    for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
+        oere = int(beloeb * 100)
+        total += oere
+        lines.append(write({"kommunekode": kommune_id, "cpr": cpr, "aftale_id": aftale_id, "udbetalingsdato": udb,
+                            "periode_fra": fra, "periode_til": til, "beloeb_oere": oere, "modregnings_id": mid}))
+    lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": total}))
+    return encode_file(lines), total
+
+
 def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None, *, dry_run: bool = False, log=None):
     """Every finalised modregning not in a sent or accepted file -> one SF2520 data file + trigger.
     Files left in flight by an earlier run are finished first. Returns the new file (or None);
@@ -220,8 +240,6 @@ def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None, *, d
     from django.db.models import Count, Sum
     from django.utils import timezone
 
-    from integrations.fixedwidth import encode_file
-    from integrations.sf2520 import formats
     from integrations.sf2520.models import FilArt, ModregningFil, SendtFil
 
     if dry_run:
@@ -241,20 +259,10 @@ def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None, *, d
         now = timezone.localtime(now or timezone.now())
         loebenr = naeste_loebenummer(kommune_id, FilArt.SF2520)
         filnavn = f"KY_SF2520_{kommune_id:03d}_{as_of:%Y%m%d}_{loebenr:06d}.txt"
-        total = 0
-        lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                      "loebenummer": loebenr, "afsender": settings.KY_SFTP_AFSENDER})]
-        write = formats.SF2520_DETALJE.write
-        for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
-            oere = int(beloeb * 100)
-            total += oere
-            lines.append(write({"kommunekode": kommune_id, "cpr": cpr, "aftale_id": aftale_id,
-                                "udbetalingsdato": udb, "periode_fra": fra, "periode_til": til,
-                                "beloeb_oere": oere, "modregnings_id": mid}))
-        lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": total}))
+        data, total = sf2520_fil(kommune_id, loebenr, now, rows)
         fil = SendtFil.objects.create(art=FilArt.SF2520, kommune_id=kommune_id, filnavn=filnavn, loebenummer=loebenr,
                                       koerselsdato=as_of, antal=len(rows), sum_beloeb=dt_decimal(total),
-                                      dannet=now, indhold=encode_file(lines), senders_file_id=uuid.uuid4())
+                                      dannet=now, indhold=data, senders_file_id=uuid.uuid4())
         ids = [r[0] for r in rows]
         Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
         ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
