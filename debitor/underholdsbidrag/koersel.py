@@ -36,6 +36,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         tilgodehavende_individ=True)
     # 3.0.1 1g: kontrol af bidragsoplysninger (fejl 226)
     n226 = _kontrol_226(kommune_id, koersel, meddel)
+    _brugeradvis(kommune_id, koersel, periode_slut, meddel)  # 3.0.1 1j, 3.2.1 Fremfind sager til advisering
     due = list(Bidrag.objects.filter(
         kommune_id=kommune_id, forfaldsdato__lte=slut_forfald, bp__statuskode=0, bp__sag__bb_statuskode=0,
     ).values(*BIDRAG_FIELDS))
@@ -605,3 +606,25 @@ def _automatisk_inaktivering(kommune_id, as_of) -> tuple[int, int]:
     n_bb = (UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode=0).filter(~Exists(aktiv_bp))
             .update(bb_statuskode=9, inaktiv_siden=as_of))
     return n_bp, n_bb
+
+
+# ---------------------------------------------------------------- individ 211 (3.2.1, 3.0.1 1j)
+def _brugeradvis(kommune_id, koersel, periode_slut, meddel) -> None:
+    """Caseworker advis whose date falls in the payout period go on the advisliste (nr 211, the
+    individ); the date then moves on by the frekvens, or becomes 0 (stamkort only)."""
+    rows = list(UBSag.objects.filter(kommune_id=kommune_id, brugeradvis_tekst__isnull=False,
+                                     brugeradvis_dato__lte=periode_slut)
+                .values_list("id", "brugeradvis_tekst", "brugeradvis_dato", "brugeradvis_frekvens"))
+    if not rows:
+        return
+    opdater = []
+    for sag_id, tekst, dato, frek in rows:
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="211",
+                                 tekst=f"Advis {dato.isoformat()}: {tekst}"))
+        ny = None
+        if frek in b.FREKVENS_MDR:
+            ny = dato
+            while ny <= periode_slut:
+                ny = ny + relativedelta(months=b.FREKVENS_MDR[frek])
+        opdater.append(UBSag(id=sag_id, brugeradvis_dato=ny))
+    UBSag.objects.bulk_update(opdater, ["brugeradvis_dato"], batch_size=5000)

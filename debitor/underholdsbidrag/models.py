@@ -42,6 +42,10 @@ class UBSag(models.Model):
     aendrede_felter = models.JSONField(default=list, blank=True)  # stamkort '*'
     virkningsdato = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.0: last ajourføring
     inaktiv_siden = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.6: 13-month clean-up
+    # individ 211, the caseworker's advis on the BB (seed 004, 3.1.1.2 Advisoplysninger); null tekst = none
+    brugeradvis_tekst = models.CharField(max_length=200, null=True, blank=True)
+    brugeradvis_dato = models.DateField(null=True, blank=True)  # null = "0": stamkort only, no advisliste
+    brugeradvis_frekvens = models.CharField(max_length=1, blank=True, default="")  # M/K/H/A or once
     oprettet = models.DateTimeField(auto_now_add=True)
     aendret = models.DateTimeField(auto_now=True)
 

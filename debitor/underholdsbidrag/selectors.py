@@ -35,6 +35,9 @@ def sag_dict(sag: UBSag) -> dict:
         } for bp in sag.bidragspersoner.all()],
         "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion}
                             for p in sag.bidragspligtige.all()],
+        "brugeradvis": None if sag.brugeradvis_tekst is None else {
+            "tekst": sag.brugeradvis_tekst, "frekvens": sag.brugeradvis_frekvens,
+            "dato": sag.brugeradvis_dato.isoformat() if sag.brugeradvis_dato else None},
     }
 
 

@@ -24,6 +24,7 @@ FEJL = {
     "109": "Bidragsart 32 er beregnet 3 gange eller frekvens er forskellig fra 3; bidraget/forfaldsdatoen kan ikke ændres.",
     "143": "Bidragsart, forfaldsdato og forfaldsfrekvens skal alle være udfyldt, når et af felterne er udfyldt.",
     "158": "Fra-dato skal være yngre end ældste satsdato, og til-dato højst kørselsdato + 1 år minus 1 dag.",
+    "163": "Advis: ved oprettelse skal dato være udfyldt, og slettetegn (%) må ikke forekomme.",
     "169": "Ved bidragsart 21 eller 29 skal fast bidrag være udfyldt.",
     "170": "Individet eksisterer i forvejen på sagen.",
     "171": "Individet eksisterer ikke på sagen.",
@@ -276,6 +277,37 @@ def _validate_bb(raw, f: Fejlsamler, sag: UBSag | None) -> dict:
     return out
 
 
+def _validate_brugeradvis(raw, f: Fejlsamler, sag: UBSag | None) -> dict | None:
+    """seed 004, 3.1.1.2 Advisoplysninger (individ 211): the first time an oprettelse (dato required,
+    no %: fejl 163), afterwards a change; % in both tekst and frekvens deletes the advis."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        f.ugyldig("brugeradvis", "Skal være et objekt.")
+        return None
+    findes = sag is not None and sag.brugeradvis_tekst is not None
+    if findes and raw.get("tekst") == "%" and raw.get("frekvens") == "%":
+        return {"brugeradvis_tekst": None, "brugeradvis_dato": None, "brugeradvis_frekvens": ""}
+    if not findes and (raw.get("dato") in (None, "") or any(v == "%" for v in raw.values())):
+        f.add("163", "brugeradvis.dato")
+        return None
+    out = {}
+    if "tekst" in raw or not findes:
+        tekst = raw.get("tekst")
+        if not isinstance(tekst, str) or not tekst.strip() or len(tekst) > 200:
+            f.ugyldig("brugeradvis.tekst", "Advistekst skal udfyldes (højst 200 tegn).")
+        else:
+            out["brugeradvis_tekst"] = tekst.strip()
+    if "dato" in raw:
+        out["brugeradvis_dato"] = _dato(raw.get("dato"), "brugeradvis.dato", f)
+    if "frekvens" in raw:
+        fr = raw.get("frekvens") or ""
+        if fr not in ("", *b.FREKVENS_MDR):
+            f.ugyldig("brugeradvis.frekvens", "Frekvens skal være M, K, H, A eller tom.")
+        out["brugeradvis_frekvens"] = fr
+    return out
+
+
 def _check_bb_betaling(form, regnr, kontonr, f: Fejlsamler):
     if form == 1 and not (regnr and kontonr):
         f.ugyldig("bb.regnr", "Registreringsnr. og kontonr. skal udfyldes ved bankoverførsel.")
@@ -357,10 +389,11 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
             f.add("180", f"{felt}.cpr")
         parsed_bpl[c] = {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
                          "diskretion": bool(raw.get("diskretion", False))}
+    badvis = _validate_brugeradvis(data.get("brugeradvis"), f, None) or {}
     f.raise_if()
     idag = dt.date.today()
     sag = UBSag.objects.create(kommune_id=kommune, omraade=omraade, virkningsdato=idag,
-                               inaktiv_siden=idag if bb.get("bb_statuskode") else None, **bb)
+                               inaktiv_siden=idag if bb.get("bb_statuskode") else None, **bb, **badvis)
     for fields, bidrag in parsed_bps:
         if sag.bb_statuskode > 0 and fields["statuskode"] == 0:
             fields["statuskode"] = 9
@@ -486,10 +519,14 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
         for i, raw in enumerate(bpl_liste):
             if not isinstance(raw, dict) or raw.get("cpr") not in alle_bpl:
                 f.add("180", f"bidragspligtige[{i}].cpr")
+    badvis = _validate_brugeradvis(data.get("brugeradvis"), f, sag)
     f.raise_if()
     # ---- writes
     idag = dt.date.today()
     sag.virkningsdato = idag
+    for k, v in (badvis or {}).items():
+        setattr(sag, k, v)
+        aendrede.append(f"brugeradvis.{k.removeprefix('brugeradvis_')}")
     if ny_omraade is not None and ny_omraade != sag.omraade:
         sag.omraade = ny_omraade
         meddel.append(advis("600"))

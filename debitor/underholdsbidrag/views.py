@@ -57,6 +57,7 @@ def sag_detalje(request, pk):
     return render(request, "underholdsbidrag/sag.html", {
         "sag": sag, "bidrag": bidrag, "beregninger": selectors.beregninger(sag),
         "advis": selectors.advis_for_sag(sag), "aendrede": set(sag.aendrede_felter or []),
+        "breve": sag.anmodningsbreve.select_related("bp").order_by("-forfaldsdato")[:20],
     })
 
 

@@ -298,3 +298,27 @@ def test_clean_up_after_13_months(satser):
     assert {"601", "800", "801"} <= set(nr)
     assert nr["601"].sag_id is None and "0101801234" in nr["601"].tekst
     assert "0303701234" in nr["801"].tekst
+
+
+def test_brugeradvis_163_and_in_run(api, sagsbehandler, satser, client):
+    c = api.as_user(sagsbehandler)
+    r = c.post(URL + "sager/", sag_body(brugeradvis={"tekst": "Ring til BB"}), format="json")
+    assert r.status_code == 400 and kode(r) == ["163"] and not UBSag.objects.exists()
+    r = c.post(URL + "sager/", sag_body(brugeradvis={"tekst": "%", "dato": "2026-08-20", "frekvens": "M"}),
+               format="json")
+    assert kode(r) == ["163"]
+    r = c.post(URL + "sager/", sag_body(brugeradvis={"tekst": "Ring til BB", "dato": "2026-08-20",
+                                                     "frekvens": "M"}), format="json")
+    assert r.status_code == 201 and r.json()["brugeradvis"]["dato"] == "2026-08-20"
+    pk = r.json()["id"]
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    m = Meddelelse.objects.get(koersel=k, nr="211")
+    assert m.sag_id == pk and "Ring til BB" in m.tekst
+    assert UBSag.objects.get(pk=pk).brugeradvis_dato == d(2026, 9, 20)  # moved on by the frekvens
+    r = c.patch(URL + f"sager/{pk}/", {"brugeradvis": {"tekst": "Ny tekst"}}, format="json")
+    assert r.json()["brugeradvis"] == {"tekst": "Ny tekst", "frekvens": "M", "dato": "2026-09-20"}
+    client.force_login(sagsbehandler)
+    page = client.get(f"/underholdsbidrag/{pk}/").content.decode()
+    assert "Ny tekst" in page and "Tilgodehavende BB" in page and "Anmodningsbreve" in page
+    r = c.patch(URL + f"sager/{pk}/", {"brugeradvis": {"tekst": "%", "frekvens": "%"}}, format="json")
+    assert r.status_code == 200 and r.json()["brugeradvis"] is None
