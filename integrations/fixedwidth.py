@@ -208,8 +208,14 @@ def _text(v) -> str:
 
 
 def encode_file(lines: Iterable[str]) -> bytes:
-    """Records as ISO-8859-1 bytes, CRLF after every record (the last included)."""
-    return "".join(line + CRLF for line in lines).encode(ENCODING)
+    """Records as ISO-8859-1 bytes, CRLF after every record (the last included). A character
+    ISO-8859-1 cannot hold raises LayoutFejl naming the line."""
+    text = "".join(line + CRLF for line in lines)
+    try:
+        return text.encode(ENCODING)
+    except UnicodeEncodeError as exc:
+        linje = text.count(CRLF, 0, exc.start) + 1
+        raise LayoutFejl(f"tegnet {text[exc.start]!r} findes ikke i ISO-8859-1", linje=linje) from None
 
 
 def split_file(data: bytes, length: int = 120) -> list[str]:
@@ -217,13 +223,13 @@ def split_file(data: bytes, length: int = 120) -> list[str]:
     text = data.decode(ENCODING)
     if not text:
         raise LayoutFejl("filen er tom")
-    if not text.endswith(CRLF):
-        raise LayoutFejl("sidste post slutter ikke med CRLF", linje=text.count("\n") + 1)
-    lines = text[: -len(CRLF)].split(CRLF)
-    for i, line in enumerate(lines, 1):
-        if "\r" in line or "\n" in line:
+    parts = text.split("\n")
+    for i, part in enumerate(parts[:-1], 1):
+        if not part.endswith("\r") or "\r" in part[:-1]:
             raise LayoutFejl("posten slutter ikke med CRLF", linje=i)
-    return lines
+    if parts[-1]:
+        raise LayoutFejl("sidste post slutter ikke med CRLF", linje=len(parts))
+    return [part[:-1] for part in parts[:-1]]
 
 
 def read_file(data: bytes, layouts: dict[str, Layout], *, start: str = "00", end: str = "99") -> list[tuple[int, dict]]:

@@ -221,7 +221,7 @@ def sf2520_fil(kommune_id: int, loebenr: int, now: dt.datetime, rows) -> tuple[b
 
     total = 0
     lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                  "loebenummer": loebenr, "afsender": settings.KY_SFTP_AFSENDER})]
+                                  "loebenummer": loebenr, "afsender": "KY"})]
     write = formats.SF2520_DETALJE.write
     for _id, cpr, aftale_id, udb, fra, til, beloeb, mid in rows:
         oere = int(beloeb * 100)
@@ -299,7 +299,7 @@ def send_forespoergsel(kommune_id: int, as_of: dt.date, transport, *, dry_run: b
         nr = naeste_loebenummer(kommune_id, FilArt.SF2530_FORESP)
         filnavn = f"KY_SF2530_FORESP_{kommune_id:03d}_{as_of:%Y%m%d}_{nr:06d}.txt"
         lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                      "loebenummer": nr, "afsender": settings.KY_SFTP_AFSENDER})]
+                                      "loebenummer": nr, "afsender": "KY"})]
         lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in cprs]
         lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(cprs), "sum_oere": 0}))
         fil = SendtFil.objects.create(art=FilArt.SF2530_FORESP, kommune_id=kommune_id, filnavn=filnavn,

@@ -83,3 +83,10 @@ def test_missing_final_crlf_and_misplaced_records():
     with pytest.raises(LayoutFejl) as exc:
         read_file(encode_file([line]), f.SF2520_LAYOUTS)
     assert exc.value.linje == 1
+
+
+def test_character_outside_iso_8859_1_is_refused_naming_the_line():
+    line = f.SF2520_DETALJE.write({**DETALJE, "aftale_id": "A€1"})
+    with pytest.raises(LayoutFejl) as exc:
+        encode_file([f.SF2520_DETALJE.write(DETALJE), line])
+    assert exc.value.linje == 2 and "ISO-8859-1" in str(exc.value)

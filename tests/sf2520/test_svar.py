@@ -45,12 +45,20 @@ def put(inn, data, name=NAME):
 def test_request_file(inn, tmp_path):
     b = BevillingFactory(bevilget_fra=dt.date(2026, 4, 1))
     BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), bevilget_til=dt.date(2026, 3, 31))  # not in April
+    BevillingFactory(bevilget_fra=dt.date(2026, 4, 30), ydelsestype="HTF", person=b.person, sag=b.sag)  # same CPR
+    BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), ydelsestype="BOS")  # not KTH/UDH/HTF
+    BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), status="afslag")  # not bevilget
+    BevillingFactory(bevilget_fra=dt.date(2026, 5, 1))  # starts after April
+    u = BevillingFactory(bevilget_fra=dt.date(2025, 1, 1), bevilget_til=dt.date(2026, 4, 1), ydelsestype="UDH")
     for _ in range(2):
         assert run_job("send-forespoergsel-til-betalingsadministration", kommune=101,
                        as_of=dt.date(2026, 3, 2)).status == "succeeded"
     fil = SendtFil.objects.get()
     recs = read_file((tmp_path / "sftp" / "OUT" / fil.filnavn).read_bytes(), f.SF2530_FORESP_LAYOUTS)
-    assert [r["cpr"] for _, r in recs[1:-1]] == [b.person.cpr] and recs[-1][1]["sum_oere"] == 0
+    assert [r["cpr"] for _, r in recs[1:-1]] == sorted([b.person.cpr, u.person.cpr]) and recs[-1][1]["sum_oere"] == 0
+    assert recs[-1][1]["antal"] == 2 and recs[0][1]["afsender"] == "KY" and recs[0][1]["loebenummer"] == 1
+    assert fil.filnavn == "KY_SF2530_FORESP_101_20260302_000001.txt" and fil.status == "sendt"
+    assert (tmp_path / "sftp" / "OUT" / f"{fil.filnavn}.trigger").exists()
 
 
 def test_answer_creates_updates_and_21_ends(inn):
@@ -72,13 +80,40 @@ def test_answer_creates_updates_and_21_ends(inn):
     (answer([aftale()[:100] + "X" + aftale()[101:]]), 2),  # wrong constant
     (answer([aftale()], kommune=751), 1),  # another kommune's records
     (answer([aftale()])[:-2], 3),  # no final CRLF
+    (answer([aftale()]).replace(b"\r\n", b"\n"), 1),  # LF instead of CRLF
+    (answer(["10101" + "0101801234" + " " * 105]), 2),  # a request record in an answer
+    (answer([f.SF2530_INGEN_AFTALE.write({"kommunekode": 101, "cpr": "0101801234"})[:15] + "A1".ljust(20)
+             + f.SF2530_INGEN_AFTALE.write({"kommunekode": 101, "cpr": "0101801234"})[35:]]), 2),  # 21 with aftale-id
+    (answer([aftale()]).split(b"\r\n", 1)[1], 1),  # no start record
+    (b"\r\n".join(answer([aftale()]).split(b"\r\n")[:2]) + b"\r\n", 2),  # no end record
+    (answer([aftale(), aftale()[:63] + " " + aftale()[64:]]), 3),  # 20 without status letter
+    (b"", None),  # empty file
 ])
 def test_rejected_whole(inn, data, linje):
     put(inn, data)
     k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
-    assert k.status == "failed" and NAME in k.besked and f"linje {linje}" in k.besked
+    assert k.status == "failed" and NAME in k.besked and (linje is None or f"linje {linje}" in k.besked), k.besked
     assert A.objects.count() == 0
     assert (inn / "fejlet" / NAME).exists() and not (inn / NAME).exists()
+    assert (inn / "fejlet" / f"{NAME}.metadata").exists()
+
+
+def test_one_bad_file_stores_nothing_of_the_run_and_the_good_file_waits(inn):
+    good = "UDK_SF2530_SVAR_101_20260302_000002.txt"
+    put(inn, answer([aftale()], antal=5))
+    put(inn, answer([aftale(cpr="0202801234", aid="A2")]), good)
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
+    assert k.status == "failed" and NAME in k.besked and good not in k.besked
+    assert A.objects.count() == 0 and (inn / "fejlet" / NAME).exists() and (inn / good).exists()
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2))
+    assert k.status == "succeeded" and A.objects.get().aftale_id == "A2" and (inn / "behandlet" / good).exists()
+
+
+def test_answer_of_another_kommune_is_not_read_by_this_kommunes_run(inn):
+    other = "UDK_SF2530_SVAR_751_20260302_000001.txt"
+    put(inn, answer([aftale()], kommune=751), other)
+    assert run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 2)).status == "succeeded"
+    assert (inn / other).exists() and A.objects.count() == 0
 
 
 def test_wrong_sender_left_alone(inn):
