@@ -31,3 +31,18 @@ def test_approval_threshold_and_idempotent():
     assert Effektuering.objects.get(bevilling=small, maaned=dt.date(2026, 2, 1)).status == "endelig"
     opgave = Opgave.objects.get(type="godkend-effektuering")
     assert opgave.opgavepakke.navn == "Godkend effektueringer" and opgave.data["effektuering"] == feb.pk
+
+
+def test_threshold_is_the_kommunes_batchkonstant():
+    from batch.models import Batchkonstant
+
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 1, 5))
+    Batchkonstant.objects.create(kommune_id=101, job="endeligjoer-effektueringer", noegle="godkendelse_graense_procent",
+                                 vaerdi=10, gyldig_fra=dt.date(2026, 1, 1))
+    Bevilling.objects.filter(pk=b.pk).update(maanedligt_beloeb=Decimal("11500.00"))  # +15 %
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 5))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 2, 5))
+    assert Effektuering.objects.get(maaned=dt.date(2026, 2, 1)).status == "afventer_godkendelse"
+    assert Opgave.objects.filter(type="godkend-effektuering", kommune_id=101).count() == 1

@@ -60,3 +60,36 @@ def test_udbetalingsdato_is_the_months_last_bank_day(as_of, udbetalingsdato):
     run_job("dan-effektueringskladder", kommune=101, as_of=as_of)
     e = Effektuering.objects.get(bevilling=b)
     assert e.udbetalingsdato == udbetalingsdato and e.periode_til.month == as_of.month
+
+
+def test_modregning_only_for_kth_udh_htf_and_an_agreement_in_force():
+    """seed 001: modregning in kontanthjælp (KTH, UDH, HTF) for an agreement active in the month."""
+    def med_aftale(aid, ydelse="KTH", **aftale):
+        b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("5000.00"), ydelsestype=ydelse)
+        Betalingsadministrationsaftale.objects.create(aftale_id=aid, kommune_id=101, cpr=b.person.cpr,
+                                                      maanedligt_beloeb=Decimal("1000.00"),
+                                                      **{"gyldig_fra": dt.date(2026, 1, 1), **aftale})
+        return b
+
+    bos = med_aftale("A1", "BOS")
+    ophoert = med_aftale("A2", status="ophoert")
+    udloebet = med_aftale("A3", gyldig_til=dt.date(2026, 2, 28))
+    fremtid = med_aftale("A4", gyldig_fra=dt.date(2026, 4, 1))
+    udh = med_aftale("A5", "UDH", gyldig_til=dt.date(2026, 3, 1))  # in force one day of the month: counts
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 5))
+    assert Effektuering.objects.count() == 5
+    for b in (bos, ophoert, udloebet, fremtid):
+        assert Effektuering.objects.get(bevilling=b).modregning == 0
+    assert Effektuering.objects.get(bevilling=udh).modregning == Decimal("1000.00")
+
+
+def test_agreement_arriving_after_the_draft_is_added_on_rerun():
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("5000.00"))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 5))
+    assert Effektuering.objects.get().modregning == 0
+    Betalingsadministrationsaftale.objects.create(aftale_id="A1", kommune_id=101, cpr=b.person.cpr,
+                                                  maanedligt_beloeb=Decimal("1000.00"), gyldig_fra=dt.date(2026, 1, 1))
+    k = run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 6))
+    assert k.counts["created"] == 0 and "1 modregninger" in k.log
+    e = Effektuering.objects.get()
+    assert (e.modregning, e.netto) == (Decimal("1000.00"), Decimal("4000.00")) and "Modregning (aftale A1)" in e.forklaring

@@ -36,6 +36,41 @@ def test_send_file_and_rerun(settings, tmp_path):
     assert (recs[1][1]["periode_fra"], recs[1][1]["periode_til"]) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert recs[2][1]["antal"] == 1 and recs[2][1]["sum_oere"] == 150050
     assert Modregning.objects.get().sendt_fil == fil
+    # the trigger (sf2520.md, Transport)
+    import uuid
+    import xml.etree.ElementTree as ET
+
+    from integrations.sftp import NS
+    root = ET.fromstring((out / (fil.filnavn + ".trigger")).read_bytes())
+    fd = root.find("FileDescriptor")
+    assert root.tag == f"{{{NS}}}Trigger" and fd.findtext("FileName") == fil.filnavn
+    assert int(fd.findtext("SizeInBytes")) == (out / fil.filnavn).stat().st_size == 3 * 122
+    assert fd.findtext("Sender") == "KY" and [r.text for r in fd.find("Recipients")] == ["UDK"]
+    assert uuid.UUID(fd.findtext("SendersFileId")) == fil.senders_file_id and fil.senders_file_id.version == 4
+    assert root.find("FileContentDescriptor") is not None and len(root.find("FileContentDescriptor")) == 0
+
+
+def test_zero_modregning_and_unfinished_drafts_are_not_sent(settings, tmp_path):
+    from integrations.sf2520 import services
+    from tests.factories import UserFactory
+
+    settings.KY_SFTP_URL = ""
+    settings.KY_DATA_DIR = tmp_path
+    for aid in ("A1", "A2"):
+        b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+        Betalingsadministrationsaftale.objects.create(aftale_id=aid, kommune_id=101, cpr=b.person.cpr,
+                                                      maanedligt_beloeb=Decimal("1000.00"), gyldig_fra=dt.date(2026, 1, 1))
+    d = dt.date(2026, 3, 2)
+    run_job("dan-effektueringskladder", kommune=101, as_of=d)
+    k = run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    assert k.status == "succeeded" and k.counts["created"] == 0  # drafts: nothing final yet
+    e = Modregning.objects.get(aftale__aftale_id="A1").effektuering
+    services.korriger_beloeb(UserFactory(username="sbx", kommuner=[101]), e, "modregning", "0", "Aftalen er sat i bero")
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=d)
+    run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
+    fil = SendtFil.objects.get()
+    recs = read_file((tmp_path / "sftp" / "OUT" / fil.filnavn).read_bytes(), formats.SF2520_LAYOUTS)
+    assert [r["aftale_id"] for _, r in recs[1:-1]] == ["A2"] and fil.antal == 1
 
 
 def receipt(fil, status, name=None, fid=None):
@@ -51,12 +86,19 @@ def test_receipts_rejected_resent_in_new_file_accepted_and_unknown(settings, tmp
     fil = SendtFil.objects.get()
     (inn / "KY_SF2520_101_20260302_999999.txt.sftpreceipt").write_bytes(
         receipt(fil, "ACCEPTERET", name="KY_SF2520_101_20260302_999999.txt", fid="4f0c2c0e-0000-4000-8000-000000000000"))
+    (inn / "KY_SF2520_101_20260302_000001.txt.kopi.sftpreceipt").write_bytes(  # our file, another SendersFileId
+        receipt(fil, "ACCEPTERET", fid="4f0c2c0e-0000-4000-8000-000000000001"))
+    (inn / "KY_SF2520_101_20260302_000001.txt.brudt.sftpreceipt").write_bytes(b"<ikke xml")
     (inn / (fil.filnavn + ".sftpreceipt")).write_bytes(receipt(fil, "AFVIST"))
     d = dt.date(2026, 3, 3)
     assert run_job("sftp-technical-receipt-batch-job", kommune=101, as_of=d).status == "succeeded"
     fil.refresh_from_db()
     assert fil.status == "fejlet" and not (inn / (fil.filnavn + ".sftpreceipt")).exists()
-    assert (inn / "KY_SF2520_101_20260302_999999.txt.sftpreceipt").exists()  # unknown: left alone
+    for name in ("KY_SF2520_101_20260302_999999.txt.sftpreceipt", "KY_SF2520_101_20260302_000001.txt.kopi.sftpreceipt",
+                 "KY_SF2520_101_20260302_000001.txt.brudt.sftpreceipt"):
+        assert (inn / name).exists(), name  # unknown or unreadable: logged and left alone
+    k = run_job("sftp-technical-receipt-batch-job", kommune=101, as_of=d)
+    assert "KY har ikke sendt" in k.log and "kan ikke læses" in k.log
     run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
     ny = SendtFil.objects.exclude(pk=fil.pk).get()
     assert ny.loebenummer == 2 and ny.filnavn == "KY_SF2520_101_20260303_000002.txt"
