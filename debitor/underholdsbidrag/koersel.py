@@ -47,7 +47,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     for r in anm_rows:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
-    nye: list[Beregning] = []
+    nye: list[dict] = []
     opdater: list[Bidrag] = []
     brugte_anm: list[int] = []
     bp_631: set[int] = set()
@@ -105,7 +105,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
-    created = copy_insert(Beregning, nye, BEREGNING_COPY_FIELDS)
+    created = len(copy_rows(Beregning, nye))
     _opdater_bidrag(opdater)
     if brugte_anm:
         Anmodning.objects.filter(id__in=brugte_anm).update(brugt_af=koersel)
@@ -123,45 +123,58 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
     post = _posteringer(kommune_id, koersel, periode_slut)
     _tilgodehavende(kommune_id, koersel, as_of)
-    Meddelelse.objects.bulk_create(meddel, batch_size=5000)
+    copy_rows(Meddelelse, meddel, conflict="")
     n_advis = len(meddel)
     meddel = []
     slettet = _oprydning(kommune_id, koersel, as_of, meddel)  # 3.1.1.6
     inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, as_of)  # 3.1.1.5
-    Meddelelse.objects.bulk_create(meddel, batch_size=5000)
+    copy_rows(Meddelelse, meddel, conflict="")
     n_advis += len(meddel)
     return {"bidrag": len(due), "beregninger": created, "udbetalinger": udb, "afkraevninger": afk,
             "posteringer": post, "anmodningsbreve": breve, "advis": n_advis, "fejl": fejl + n226 + n219,
             "slettet": slettet, "inaktiveret_bp": inaktiv_bp, "inaktiveret_bb": inaktiv_bb}
 
 
-BEREGNING_COPY_FIELDS = [
-    "kommune", "sag", "bp", "bidrag", "bpl_cpr", "type", "bidragsart", "bidragskode", "periode_fra", "periode_til",
-    "forfaldsdato", "udbetalingsdato", "beloeb", "udbetales", "afkraeves", "koersel", "forklaring",
-    "tillaeg_fradrag"]
-
-
-def copy_insert(model, objs: list, fields: list[str], ignore_conflicts: bool = True) -> int:
-    """Set-based insert: COPY into a temp table, then one INSERT ... SELECT (ON CONFLICT DO NOTHING:
-    a re-run never stores the same item twice). Returns the number of rows inserted."""
-    if not objs:
-        return 0
+def copy_rows(model, rows: list, *, conflict: str = "DO NOTHING", returning: tuple[str, ...] = ()) -> list:
+    """Set-based insert of model rows (dicts keyed by attname, or instances): COPY into a temp table,
+    then one INSERT ... SELECT ... ON CONFLICT (a re-run never stores the same item twice). Every
+    concrete field is written; missing ones get the field's default (auto_now/auto_now_add: now),
+    so a column added to the model later needs no change here. Returns the RETURNING rows."""
+    if not rows:
+        return []
     from django.db import connection
-    cols = [model._meta.get_field(f).column for f in fields]
-    collist = ", ".join(cols)
-    table = model._meta.db_table
+    from django.utils import timezone
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()  # the default, "" for blank text, else None
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    prep = [(f.attname, f.get_db_prep_save, defaults[f.attname]) for f in fields]
+    out = []
     with connection.cursor() as c:
-        c.execute(f"CREATE TEMP TABLE ub_copy AS SELECT {collist} FROM {table} WITH NO DATA")
+        c.execute(f"CREATE TEMP TABLE ub_copy AS SELECT {cols} FROM {table} WITH NO DATA")
         try:
-            with c.cursor.copy(f"COPY ub_copy ({collist}) FROM STDIN") as cp:
-                for o in objs:
-                    cp.write_row([getattr(o, col) for col in cols])
-            c.execute(f"INSERT INTO {table} ({collist}) SELECT {collist} FROM ub_copy"
-                      + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
-            n = c.rowcount
+            with c.cursor.copy(f"COPY ub_copy ({cols}) FROM STDIN") as cp:
+                for r in rows:
+                    if isinstance(r, dict):
+                        get = r.get
+                    else:  # an unsaved instance: auto_now fields are still None
+                        def get(a, d, _r=r):
+                            v = getattr(_r, a)
+                            return d if v is None else v
+                    cp.write_row([p(get(a, d), connection) for a, p, d in prep])
+            ret = f" RETURNING {', '.join(returning)}" if returning else ""
+            c.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ub_copy"
+                      + (f" ON CONFLICT {conflict}" if conflict else "") + ret)
+            out = c.fetchall() if returning else [None] * c.rowcount
         finally:
             c.execute("DROP TABLE ub_copy")
-    return n
+    return out
 
 
 def _opdater_bidrag(objs: list[Bidrag]) -> None:
@@ -188,12 +201,14 @@ def _m(kommune_id, koersel, r, nr, tekst=None, art="advis"):
                       art=art, tekst=tekst or b.ADVIS_TEKST.get(nr, ""))
 
 
-def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af, tf_id=None) -> Beregning:
-    return Beregning(tillaeg_fradrag_id=tf_id,
-        kommune_id=kommune_id, sag_id=r["bp__sag_id"], bp_id=r["bp_id"], bidrag_id=r["id"], bpl_cpr=r["bpl_cpr"],
-        type=p.type, bidragsart=p.bidragsart, bidragskode=kode, periode_fra=p.periode_fra, periode_til=p.periode_til,
-        forfaldsdato=p.forfaldsdato, udbetalingsdato=udb_dato, beloeb=p.beloeb, udbetales=ud, afkraeves=af,
-        koersel=koersel, forklaring=f"{p.forklaring}; bidragskode {kode}; udbetalingsdato {udb_dato.isoformat()}")
+def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af, tf_id=None) -> dict:
+    """A Beregning row (attnames) for copy_rows."""
+    return dict(
+        tillaeg_fradrag_id=tf_id, kommune_id=kommune_id, sag_id=r["bp__sag_id"], bp_id=r["bp_id"],
+        bidrag_id=r["id"], bpl_cpr=r["bpl_cpr"], type=p.type, bidragsart=p.bidragsart, bidragskode=kode,
+        periode_fra=p.periode_fra, periode_til=p.periode_til, forfaldsdato=p.forfaldsdato, udbetalingsdato=udb_dato,
+        beloeb=p.beloeb, udbetales=ud, afkraeves=af, koersel_id=koersel.pk,
+        forklaring=f"{p.forklaring}; bidragskode {kode}; udbetalingsdato {udb_dato.isoformat()}")
 
 
 def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
@@ -226,10 +241,10 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
             form = 0
             meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
                                      tekst=b.ADVIS_TEKST["626"]))
-        objs.append(Udbetaling(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, modtager=modtager,
-                               udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
-                               linjer=[_linje(x) for x in linjer]))
-    Udbetaling.objects.bulk_create(objs, batch_size=5000)
+        objs.append(dict(kommune_id=kommune_id, koersel_id=koersel.pk, sag_id=sag_id, modtager=modtager,
+                         udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
+                         linjer=[_linje(x) for x in linjer]))
+    copy_rows(Udbetaling, objs, conflict="")
     if rows:
         qs.update(udbetalt_af=koersel)  # same filter, same transaction: exactly the rows read
     return len(objs)
@@ -262,32 +277,34 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
         grupper[(r["bpl_cpr"], r["udbetalingsdato"])].append(r)
     bpl_kommune = dict(UBSag.objects.filter(kommune_id=kommune_id, bidragspligtige__cpr__in={k[0] for k in grupper})
                        .values_list("bidragspligtige__cpr", "bidragspligtige__afkraevningskommune"))
-    cprs = {k[0] for k in grupper}
-    Person.objects.bulk_create([Person(cpr=c) for c in cprs], ignore_conflicts=True, batch_size=5000)
+    cprs = sorted({k[0] for k in grupper})
+    # the BPL's person and debitorkonto (kilde UNDERHOLDSBIDRAG), then the fordringer: COPY, no ORM objects
+    copy_rows(Person, [{"cpr": c} for c in cprs], conflict="(cpr) DO NOTHING")
     personer = dict(Person.objects.filter(cpr__in=cprs).values_list("cpr", "id"))
     kontonr = {c: f"UB{c}" for c in cprs}
-    Debitorkonto.objects.bulk_create(
-        [Debitorkonto(kommune_id=kommune_id, kontonr=kontonr[c], person_id=personer[c], kilde=Kilde.UNDERHOLDSBIDRAG)
-         for c in cprs], ignore_conflicts=True, batch_size=5000)
+    copy_rows(Debitorkonto, [{"kommune_id": kommune_id, "kontonr": kontonr[c], "person_id": personer[c],
+                              "kilde": Kilde.UNDERHOLDSBIDRAG} for c in cprs])
     konti = dict(Debitorkonto.objects.filter(kommune_id=kommune_id, kontonr__in=kontonr.values())
                  .values_list("kontonr", "id"))
     afk, fordringer = [], []
     for i, ((bpl, dato), linjer) in enumerate(grupper.items()):
         total = sum((x["beloeb"] for x in linjer), Decimal(0))
-        a = Afkraevning(kommune_id=kommune_id, koersel=koersel, bpl=bpl, afkraevningskommune=bpl_kommune.get(bpl) or kommune_id,
-                        dato=dato, beloeb=total, linjer=[_linje(x) for x in linjer])
-        afk.append(a)
+        fid = f"UB{koersel.pk}-{i + 1}"
+        afk.append({"kommune_id": kommune_id, "koersel_id": koersel.pk, "bpl": bpl,
+                    "afkraevningskommune": bpl_kommune.get(bpl) or kommune_id, "dato": dato, "beloeb": total,
+                    "linjer": [_linje(x) for x in linjer], "fordring_id": fid if total > 0 else None})
         if total > 0:
-            fordringer.append((a, Fordring(
-                kommune_id=kommune_id, debitorkonto_id=konti[kontonr[bpl]], fordring_id=f"UB{koersel.pk}-{i + 1}",
-                fordringstype=Fordringstype.UNDERHOLDSBIDRAG, hovedstol=total, restgaeld=total,
-                periode_fra=min(x["periode_fra"] for x in linjer),
-                periode_til=max(max(x["periode_til"] for x in linjer), min(x["periode_fra"] for x in linjer)),
-                stiftelsesdato=dato)))
-    Fordring.objects.bulk_create([fo for _, fo in fordringer], batch_size=5000)
-    for a, fo in fordringer:
-        a.fordring = fo
-    Afkraevning.objects.bulk_create(afk, batch_size=5000)
+            fra = min(x["periode_fra"] for x in linjer)
+            fordringer.append({
+                "kommune_id": kommune_id, "debitorkonto_id": konti[kontonr[bpl]], "fordring_id": fid,
+                "fordringstype": Fordringstype.UNDERHOLDSBIDRAG, "hovedstol": total, "restgaeld": total,
+                "periode_fra": fra, "periode_til": max(max(x["periode_til"] for x in linjer), fra),
+                "stiftelsesdato": dato})
+    fordring_pk = dict((fid, pk) for pk, fid in copy_rows(Fordring, fordringer, conflict="",
+                                                          returning=("id", "fordring_id")))
+    for a in afk:
+        a["fordring_id"] = fordring_pk.get(a["fordring_id"])
+    copy_rows(Afkraevning, afk, conflict="")
     qs.update(afkraevet_af=koersel)
     return len(afk)
 
@@ -308,14 +325,17 @@ def konto_for(plan: list[tuple], gruppe: str, kode: str, art: int) -> str:
 
 def _posteringer(kommune_id, koersel, periode_slut) -> int:
     """Double entry, summed per konto, posteringsdato and personnr (3.5.1.3). Our reading of 3.5.1.1/4:
-    paid: D bidrag / K udbetaling; claimed: D tilgodehavende / K bidrag (paid) or mellemregning (not paid)."""
+    paid: D bidrag / K udbetaling; claimed: D tilgodehavende / K bidrag (paid) or mellemregning (not paid);
+    T/F 5x/6x (regulering af tilgodehavende/primosaldo): D tilgodehavende / K mellemregning."""
     plan = list(Kontoplan.objects.filter(kommune_id=kommune_id).values_list("kontogruppe", "bidragskode",
                                                                               "bidragsart", "konto"))
     rows = Beregning.objects.filter(kommune_id=kommune_id).filter(
-        udbetalt_af=koersel) | Beregning.objects.filter(kommune_id=kommune_id, afkraevet_af=koersel)
+        udbetalt_af=koersel) | Beregning.objects.filter(kommune_id=kommune_id, afkraevet_af=koersel) | (
+        Beregning.objects.filter(kommune_id=kommune_id, koersel=koersel, type="tf", udbetales=False,
+                                 afkraeves=False))
     sums = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for r in rows.values("bidragskode", "bidragsart", "beloeb", "udbetalingsdato", "bp__cpr", "udbetalt_af_id",
-                         "afkraevet_af_id", "udbetales", "afkraeves"):
+                         "afkraevet_af_id", "udbetales", "afkraeves", "koersel_id"):
         kode, art, bel, dato, cpr = r["bidragskode"], r["bidragsart"], r["beloeb"], r["udbetalingsdato"], r["bp__cpr"]
 
         def post(gruppe, debet, kredit):
@@ -328,10 +348,12 @@ def _posteringer(kommune_id, koersel, periode_slut) -> int:
         if r["afkraevet_af_id"] == koersel.pk:
             post("tilgodehavende", bel, 0)
             post("bidrag" if r["udbetales"] or kode == "03" else "mellemregning", 0, bel)
-    objs = [Postering(kommune_id=kommune_id, koersel=koersel, konto=k, kontogruppe=g, posteringsdato=d, personnr=c,
+        if not (r["udbetales"] or r["afkraeves"]) and r["koersel_id"] == koersel.pk:
+            post("tilgodehavende", bel, 0)
+            post("mellemregning", 0, bel)
+    objs = [dict(kommune_id=kommune_id, koersel_id=koersel.pk, konto=k, kontogruppe=g, posteringsdato=d, personnr=c,
                       debet=v[0], kredit=v[1]) for (k, g, d, c), v in sums.items()]
-    copy_insert(Postering, objs, ["kommune", "koersel", "konto", "kontogruppe", "debet", "kredit",
-                                  "posteringsdato", "personnr"], ignore_conflicts=False)
+    copy_rows(Postering, objs, conflict="")
     return len(objs)
 
 
@@ -378,10 +400,10 @@ def _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, medd
     # the first bidrag paid in the week per sag: undated T/F follow it (3.2.3.2 Udbetalingsdato)
     foerste: dict[int, tuple] = {}
     for x in nye:
-        if x.type in ("bidrag", "rate") and x.udbetalingsdato <= b.udbetalingsperiode(as_of)[1]:
-            cur = foerste.get(x.sag_id)
-            if cur is None or x.forfaldsdato < cur[0]:
-                foerste[x.sag_id] = (x.forfaldsdato, x.udbetalingsdato)
+        if x["type"] in ("bidrag", "rate") and x["udbetalingsdato"] <= b.udbetalingsperiode(as_of)[1]:
+            cur = foerste.get(x["sag_id"])
+            if cur is None or x["forfaldsdato"] < cur[0]:
+                foerste[x["sag_id"]] = (x["forfaldsdato"], x["udbetalingsdato"])
     bp_ids = {r["bp_id"] for r in rows}
     bpl_by_art, bpl_any, pct13 = {}, {}, {}
     for bp_id, art, bpl, pct in Bidrag.objects.filter(bp_id__in=bp_ids).values_list(
