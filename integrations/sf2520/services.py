@@ -486,12 +486,18 @@ def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) ->
         ny = Decimal(str(ny).replace(",", ".")).quantize(Decimal("0.01"), ROUND_HALF_UP)
     except InvalidOperation:
         raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb") from None
+    if not ny.is_finite():
+        raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb")
+    if abs(ny) >= Decimal("10000000000"):  # max_digits=12, 2 decimals
+        raise DomainError("Beløbet er for stort.", "beloeb", "beloeb")
     with transaction.atomic():
         eff = Effektuering.objects.select_for_update().get(pk=eff.pk)
         if eff.status == "endelig":
             raise Conflict("Effektueringen er endelig og kan ikke rettes.", "endelig", "status")
         brutto = ny if felt == "brutto" else eff.brutto
         modregning = min(ny, brutto) if felt == "modregning" else min(eff.modregning, brutto)
+        if ny < 0 and felt == "brutto":
+            raise DomainError("Beløbet må ikke være negativt.", "beloeb", "beloeb")
         if ny < 0 or (felt == "modregning" and ny > brutto):
             raise DomainError("Modregningen skal ligge mellem 0 og udbetalingen.", "beloeb", "beloeb")
         BeloebKorrektion.objects.create(effektuering=eff, felt=felt, gammel=getattr(eff, felt), ny=ny,
