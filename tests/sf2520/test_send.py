@@ -8,7 +8,7 @@ import pytest
 from batch.services import run_job
 from integrations.fixedwidth import read_file
 from integrations.sf2520 import formats
-from integrations.sf2520.models import Betalingsadministrationsaftale, Modregning, SendtFil
+from integrations.sf2520.models import Betalingsadministrationsaftale, Modregning, ModregningFil, SendtFil
 from tests.factories import BevillingFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,42 @@ def test_receipts_rejected_resent_in_new_file_accepted_and_unknown(settings, tmp
     assert ny.status == "kvitteret" and ny.kvitteret is not None
     run_job("sf2520-send-fub-modregninger", kommune=101, as_of=d)
     assert SendtFil.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_send_runs_put_each_modregning_in_one_file(settings, tmp_path):
+    """Two send runs for the same kommune at once (different as-of dates, so the batch platform
+    lets both run): each modregning ends up in exactly one file."""
+    import threading
+
+    from django.db import connection
+
+    settings.KY_SFTP_URL = ""
+    settings.KY_DATA_DIR = tmp_path
+    for i in range(20):
+        b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+        Betalingsadministrationsaftale.objects.create(aftale_id=f"A{i}", kommune_id=101, cpr=b.person.cpr,
+                                                      maanedligt_beloeb=Decimal("100.00"), gyldig_fra=dt.date(2026, 1, 1))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 3, 2))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 3, 2))
+    barrier, runs = threading.Barrier(2), []
+
+    def send(day):
+        try:
+            barrier.wait()
+            runs.append(run_job("sf2520-send-fub-modregninger", kommune=101, as_of=dt.date(2026, 3, day)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(day,)) for day in (2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(k.status for k in runs) == ["succeeded", "succeeded"], [k.besked for k in runs]
+    assert sum(k.counts["created"] for k in runs) == 1 and SendtFil.objects.count() == 1
+    fil = SendtFil.objects.get()
+    assert fil.status == "sendt" and fil.antal == 20
+    assert Modregning.objects.filter(sendt_fil=fil).count() == 20 and ModregningFil.objects.count() == 20
+    out = tmp_path / "sftp" / "OUT"
+    assert sorted(p.name for p in out.iterdir()) == [fil.filnavn, f"{fil.filnavn}.trigger"]

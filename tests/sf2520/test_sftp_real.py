@@ -202,3 +202,53 @@ def test_db_fails_after_data_file_renamed_then_next_run(server, tmp_path, monkey
     assert fil.status == "sendt" and _out(tmp_path) == [fil.filnavn, f"{fil.filnavn}.trigger"]
     assert (tmp_path / "remote" / "OUT" / fil.filnavn).read_bytes() == bytes(fil.indhold)
     assert SendtFil.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_whole_chain_over_sftp(server, tmp_path):
+    """The six jobs in order against the real SFTP server: request up, answer read and moved to
+    IN/behandlet/, drafts, finalisation, SF2520 file up with its trigger, receipt read and deleted."""
+    from integrations.fixedwidth import read_file
+    from integrations.sf2520 import formats as f
+    from integrations.sf2520.models import Modregning
+    from tests.sf2520.test_send import receipt
+    from tests.sf2520.test_sftp_local import meta
+    from tests.sf2520.test_svar import answer
+
+    remote = tmp_path / "remote"
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    k = run_job("send-forespoergsel-til-betalingsadministration", kommune=101, as_of=dt.date(2026, 2, 20))
+    assert k.status == "succeeded", k.besked
+    req = SendtFil.objects.get(art="SF2530_FORESP")
+    recs = read_file((remote / "OUT" / req.filnavn).read_bytes(), f.SF2530_FORESP_LAYOUTS)
+    assert [r["cpr"] for _, r in recs[1:-1]] == [b.person.cpr] and (remote / "OUT" / f"{req.filnavn}.trigger").exists()
+    name = "UDK_SF2530_SVAR_101_20260221_000001.txt"
+    (remote / "IN" / name).write_bytes(answer([f.SF2530_AFTALE.write({
+        "kommunekode": 101, "cpr": b.person.cpr, "aftale_id": "UDK-1", "beloeb_oere": 123456,
+        "gyldig_fra": dt.date(2026, 1, 1), "gyldig_til": None, "status": "A"})]))
+    (remote / "IN" / f"{name}.metadata").write_bytes(meta(name))
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 2, 21))
+    assert k.status == "succeeded", k.besked
+    assert Betalingsadministrationsaftale.objects.get().maanedligt_beloeb == Decimal("1234.56")
+    assert (remote / "IN" / "behandlet" / name).exists() and (remote / "IN" / "behandlet" / f"{name}.metadata").exists()
+    assert not (remote / "IN" / name).exists()
+    d = dt.date(2026, 3, 2)
+    for job in ("dan-effektueringskladder", "endeligjoer-effektueringer", "sf2520-send-fub-modregninger"):
+        k = run_job(job, kommune=101, as_of=d)
+        assert k.status == "succeeded", (job, k.besked)
+    fil = SendtFil.objects.get(art="SF2520")
+    assert (remote / "OUT" / fil.filnavn).read_bytes() == bytes(fil.indhold) and fil.sum_beloeb == Decimal("1234.56")
+    (remote / "IN" / f"{fil.filnavn}.sftpreceipt").write_bytes(receipt(fil, "ACCEPTERET"))
+    k = run_job("sftp-technical-receipt-batch-job", kommune=101, as_of=d)
+    assert k.status == "succeeded", k.besked
+    fil.refresh_from_db()
+    assert fil.status == "kvitteret" and not (remote / "IN" / f"{fil.filnavn}.sftpreceipt").exists()
+    assert Modregning.objects.get().sendt_fil == fil
+
+
+def test_wrong_client_key_refused(server, tmp_path, settings):
+    key = tmp_path / "other_key"
+    key.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_private_key("openssh"))
+    settings.KY_SFTP_KEY = str(key)
+    with pytest.raises(paramiko.AuthenticationException):
+        sftp.transport()
