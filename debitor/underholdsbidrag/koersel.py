@@ -154,7 +154,15 @@ def copy_rows(model, rows: list, *, conflict: str = "DO NOTHING", returning: tup
             defaults[f.attname] = f.get_default()  # the default, "" for blank text, else None
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    prep = [(f.attname, f.get_db_prep_save, defaults[f.attname]) for f in fields]
+    from django.db import connections
+    from django.db.models import JSONField
+    conn = connections[model.objects.db]
+
+    def ingen(v, _c):
+        return v
+    # plain values go to COPY as they are; only JSON needs Django's adaptation
+    prep = [(f.attname, f.get_db_prep_save if isinstance(f, JSONField) else ingen, defaults[f.attname])
+            for f in fields]
     out = []
     with connection.cursor() as c:
         c.execute(f"CREATE TEMP TABLE ub_copy AS SELECT {cols} FROM {table} WITH NO DATA")
@@ -167,7 +175,7 @@ def copy_rows(model, rows: list, *, conflict: str = "DO NOTHING", returning: tup
                         def get(a, d, _r=r):
                             v = getattr(_r, a)
                             return d if v is None else v
-                    cp.write_row([p(get(a, d), connection) for a, p, d in prep])
+                    cp.write_row([p(get(a, d), conn) for a, p, d in prep])
             ret = f" RETURNING {', '.join(returning)}" if returning else ""
             c.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ub_copy"
                       + (f" ON CONFLICT {conflict}" if conflict else "") + ret)
