@@ -1,6 +1,7 @@
 """SF2530 request and answer files: agreements stored/ended; every rejection rule stores nothing."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -69,6 +70,20 @@ def test_answer_creates_updates_and_21_ends(inn):
         "UDK_SF2530_SVAR_101_20260303_000002.txt")
     run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 3))
     assert A.objects.get(aftale_id="A1").status == "ophoert" and A.objects.get(aftale_id="A2").status == "aktiv"
+    # an update in place (amount, gyldig til, status O), and a 21 ending every agreement of a CPR
+    opd = f.SF2530_AFTALE.write({"kommunekode": 101, "cpr": "0202801234", "aftale_id": "A2", "beloeb_oere": 99,
+                                 "gyldig_fra": dt.date(2026, 1, 1), "gyldig_til": dt.date(2026, 6, 30), "status": "O"})
+    put(inn, answer([opd, aftale(cpr="0303801234", aid="A3"), aftale(cpr="0303801234", aid="A4")]),
+        "UDK_SF2530_SVAR_101_20260304_000003.txt")
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 4))
+    assert (k.counts["created"], k.counts["updated"]) == (2, 1)
+    a2 = A.objects.get(aftale_id="A2")
+    assert (a2.maanedligt_beloeb, a2.gyldig_til, a2.status) == (Decimal("0.99"), dt.date(2026, 6, 30), "ophoert")
+    put(inn, answer([f.SF2530_INGEN_AFTALE.write({"kommunekode": 101, "cpr": "0303801234"})]),
+        "UDK_SF2530_SVAR_101_20260305_000004.txt")
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=101, as_of=dt.date(2026, 3, 5))
+    assert k.counts["updated"] == 2 and set(A.objects.filter(cpr="0303801234").values_list("status", flat=True)) == {"ophoert"}
+    assert A.objects.count() == 4
 
 
 @pytest.mark.parametrize("data, linje", [
