@@ -116,6 +116,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     if tf_ids:
         TillaegFradrag.objects.filter(id__in=tf_ids).update(koersel=koersel)
 
+    _rater_til_inaktive(kommune_id, koersel, as_of, periode_slut, meddel)
     n219 = _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel)
     breve = _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631)
 
@@ -463,6 +464,29 @@ def _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, medd
     if slet:
         TillaegFradrag.objects.filter(id__in=slet).delete()
     return brugt
+
+
+def _rater_til_inaktive(kommune_id, koersel, as_of, periode_slut, meddel) -> int:
+    """seed 004, 3.2.1/4 Fremfind sager med rateudbetaling: for an inactive BP or BB, or a sag whose
+    rate marking is removed, rates not yet effected are paid on the first bank day of the coming
+    payout week; advis 619 per BP. One UPDATE ... RETURNING."""
+    from django.db import connection
+    ber, bp, sag = Beregning._meta.db_table, Bidragsperson._meta.db_table, UBSag._meta.db_table
+    dato = b.foerste_bankdag_fra(b.udbetalingsperiode(as_of)[0])
+    with connection.cursor() as c:
+        c.execute(f"""
+            UPDATE {ber} r SET udbetalingsdato = %s,
+                   forklaring = r.forklaring || '; fremrykket til ' || %s || ' (BP/BB inaktiv eller rater ophørt)'
+            FROM {bp} p, {sag} s
+            WHERE r.bp_id = p.id AND r.sag_id = s.id AND r.kommune_id = %s AND r.type = 'rate'
+              AND r.udbetalt_af_id IS NULL AND r.udbetalingsdato > %s
+              AND (p.statuskode <> 0 OR s.bb_statuskode <> 0 OR NOT s.ratevis)
+            RETURNING r.sag_id, r.bp_id""", [dato, dato.isoformat(), kommune_id, periode_slut])
+        rows = set(c.fetchall())
+    for sag_id, bp_id in rows:
+        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="619",
+                                 tekst=b.ADVIS_TEKST["619"]))
+    return len(rows)
 
 
 def _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel) -> int:

@@ -224,3 +224,16 @@ def test_more_than_50_future_elements_rejects_tf_219(satser):
     assert not TillaegFradrag.objects.filter(sag=sag, dato=d(2026, 11, 15)).exists()
     k2 = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert not Meddelelse.objects.filter(koersel=k2, nr="219").exists()
+
+
+def test_rates_of_inactive_bp_paid_at_once_619(satser):
+    sag = opret(forfald="2026-08-18", ratevis=True)
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Beregning.objects.filter(sag=sag, type="rate", udbetalt_af__isnull=True).count() == 5
+    Bidragsperson.objects.filter(sag=sag).update(statuskode=8)
+    type(sag).objects.filter(pk=sag.pk).update(bb_statuskode=9)
+    k = run_job(SLUG, kommune=101, as_of=d(2026, 8, 19))
+    assert Meddelelse.objects.filter(koersel=k, nr="619").count() == 1
+    u = Udbetaling.objects.get(koersel=k)
+    assert u.beloeb == 5 * D("673.00") and u.udbetalingsdato == d(2026, 8, 24)
+    assert not Beregning.objects.filter(sag=sag, type="rate", udbetalt_af__isnull=True).exists()
