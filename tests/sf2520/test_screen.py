@@ -67,3 +67,16 @@ def test_bad_input_gives_a_danish_message_and_changes_nothing(sagsbehandler, sag
     assert other.get(f"/effektueringer/{eff.pk}/").status_code == 404
     assert other.post(url, {"felt": "brutto", "beloeb": "1", "begrundelse": "x"}).status_code == 404
     assert other.post(f"/effektueringer/{eff.pk}/godkend/").status_code == 404
+
+
+def test_drift_admin_lists_open():
+    from cases.accounts import create_or_update_user
+
+    drift, _, _ = create_or_update_user("drift-sf2520", role="drift")
+    c = Client()
+    c.force_login(drift)
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
+    for model in ("betalingsadministrationsaftale", "effektuering", "sendtfil", "modtagetfil"):
+        assert c.get(f"/admin/sf2520/{model}/").status_code == 200, model
+    assert c.get(f"/admin/sf2520/effektuering/{Effektuering.objects.get(bevilling=b).pk}/change/").status_code == 200
