@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from batch.services import run_job
 from debitor.underholdsbidrag import beregning as b
@@ -237,3 +238,56 @@ def test_rates_of_inactive_bp_paid_at_once_619(satser):
     u = Udbetaling.objects.get(koersel=k)
     assert u.beloeb == 5 * D("673.00") and u.udbetalingsdato == d(2026, 8, 24)
     assert not Beregning.objects.filter(sag=sag, type="rate", udbetalt_af__isnull=True).exists()
+
+
+# ------------------------------------------------------------------ property: the run's outputs reconcile
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(
+    st.sampled_from([(11, "H", None), (11, "K", None), (11, "M", None), (12, "H", None), (32, "3", None),
+                     (21, "M", "750.00"), (13, "H", None)]),
+    st.integers(0, 27),  # forfald offset
+    st.sampled_from([0, 0, 1, 3, 8]),  # A/B-kode
+    st.booleans(),  # ratevis
+    st.lists(st.tuples(st.sampled_from([11, 12, 21, 31, 41, 51, 61]), st.integers(-300, 900), st.booleans()),
+             max_size=3),  # T/F (kode, amount, beløbsmodtager BB)
+), min_size=1, max_size=6))
+def test_paid_and_claimed_reconcile_with_computed_items(satser, sager):
+    from django.db import transaction
+
+    from debitor.models import Fordring
+    from debitor.underholdsbidrag.models import Bidrag as BidragModel, Sats as SatsModel, UBSag
+    with transaction.atomic():
+        SatsModel.objects.get_or_create(bidragsart=12, gyldig_fra=d(2025, 1, 1), defaults={"beloeb": D("3960.00")})
+        for i, ((art, frek, fast), off, ab, ratevis, tfs) in enumerate(sager):
+            extra = {"fast_bidrag": fast} if fast else ({"procentsats": "40"} if art == 13 else {})
+            s = opret(forfald=(d(2026, 8, 1) + dt.timedelta(days=off)).isoformat(), art=art, frek=frek,
+                      ratevis=ratevis, bb=f"0{i + 1}0180{i}234", bp=f"0{i + 1}0115{i}234", **extra)
+            Bidragsperson.objects.filter(sag=s).update(ab_kode=ab)
+            if art == 13:
+                BidragModel.objects.create(kommune_id=101, bp=s.bidragspersoner.get(), bidragsart=11,
+                                           bpl_cpr="0202751234", forfaldsdato=d(2026, 12, 1), forfaldsfrekvens="H")
+            for kode, beloeb, bb in tfs:
+                tf(s, tf_kode=kode, beloeb=str(beloeb), beloebsmodtager=1 if bb else 0)
+        k = run_job(SLUG, kommune=101, as_of=AS_OF)
+        assert k.status == "succeeded", k.log
+        paid = Beregning.objects.filter(udbetalt_af=k)
+        claimed = Beregning.objects.filter(afkraevet_af=k)
+        assert sum(u.beloeb for u in Udbetaling.objects.filter(koersel=k)) == sum(x.beloeb for x in paid)
+        assert sum(a.beloeb for a in Afkraevning.objects.filter(koersel=k)) == sum(x.beloeb for x in claimed)
+        assert all(x.udbetales for x in paid) and all(x.afkraeves for x in claimed)
+        # every computed item of the week is either paid, claimed, a future rate, a bookkeeping T/F, or
+        # a ratevis total (claimed, its rates paid)
+        for x in Beregning.objects.filter(koersel=k):
+            assert (x.udbetalt_af_id == k.pk or x.afkraevet_af_id == k.pk
+                    or x.type == "rate" and x.udbetalingsdato > d(2026, 8, 23)
+                    or x.type == "tf" and not (x.udbetales or x.afkraeves)), x.forklaring
+            assert x.forklaring
+        positive = [a.beloeb for a in Afkraevning.objects.filter(koersel=k) if a.beloeb > 0]
+        assert sorted(f.hovedstol for f in Fordring.objects.filter(fordring_id__startswith=f"UB{k.pk}-")) == \
+            sorted(positive)
+        post = Postering.objects.filter(koersel=k)
+        assert sum(p.debet for p in post) == sum(p.kredit for p in post)
+        k2 = run_job(SLUG, kommune=101, as_of=AS_OF)
+        assert not Beregning.objects.filter(koersel=k2).exists() and not Udbetaling.objects.filter(koersel=k2)
+        assert UBSag.objects.count() == len(sager)
+        transaction.set_rollback(True)
