@@ -51,7 +51,8 @@ def _grant_drift_permissions(user: User) -> None:
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name="drift")
-    perms = Permission.objects.filter(content_type__app_label__in=["cases", "debitor", "batch", "integrations", "sf2520"],
+    perms = Permission.objects.filter(content_type__app_label__in=["cases", "debitor", "batch", "integrations",
+                                                                   "sf2520"],
                                       codename__startswith="view_")
     group.permissions.add(*perms)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="batch"))
