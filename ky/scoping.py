@@ -14,11 +14,17 @@ from django.db import models
 from ky.roles import UNBOUND_ROLES
 
 
+def sees_all_kommuner(user) -> bool:
+    """True for users bound to no kommune (superuser, unbound roles); needs no query."""
+    return bool(user is not None and user.is_authenticated
+                and (user.is_superuser or getattr(user, "role", None) in UNBOUND_ROLES))
+
+
 def user_kommune_codes(user) -> list[int] | None:
     """The kommunekoder a user is bound to; None means 'all kommuner'."""
     if user is None or not user.is_authenticated:
         return []
-    if user.is_superuser or getattr(user, "role", None) in UNBOUND_ROLES:
+    if sees_all_kommuner(user):
         return None
     cached = getattr(user, "_ky_kommuner", None)
     if cached is None:
