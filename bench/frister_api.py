@@ -5,12 +5,17 @@ the trivial authenticated endpoint GET /api/v1/dfdg/ping/ (baseline) and CreateF
 (POST /api/v1/dfdg/frister/, GET /api/v1/dfdg/frister/{id}/) with a few client threads, and prints
 requests/s and p95 for each. Target: CreateFrist >= 50 % of the trivial endpoint's requests/s.
 
-    .venv/bin/python bench/frister_api.py [--seconds 30] [--threads 8]
+The endpoints are driven in alternating slices (``--slice`` seconds each, round-robin until every endpoint has
+had ``--seconds``), so a change in the machine's other load during the run hits all of them alike and the
+ratio stays meaningful on a shared machine.
+
+    .venv/bin/python bench/frister_api.py [--seconds 30] [--threads 8] [--slice 3]
 """
 
 import argparse
 import datetime as dt
 import http.client
+import itertools
 import json
 import os
 import socket
@@ -47,25 +52,38 @@ def make_cpr(n: int) -> str:
     return f"{day:%d%m%y}{(n // 18000) % 4}{n % 1000:03d}"
 
 
-def drive(port, token, seconds, threads, request_fn, per_iteration=1):
-    """requests/s (HTTP requests) and p95 of one iteration (``per_iteration`` requests)."""
-    lat, stop, lock = [], time.monotonic() + seconds, threading.Lock()
-    errors, nreq = [0], [0]
+class Load:
+    """One endpoint's request function and its accumulated figures over all its slices."""
+
+    def __init__(self, request_fn, per_iteration=1):
+        self.request_fn, self.per_iteration = request_fn, per_iteration
+        self.lat, self.nreq, self.errors, self.elapsed = [], 0, 0, 0.0
+        self.numbers = itertools.count()  # a number per iteration, unique in the run (next() is atomic)
+
+    def result(self):
+        lat = sorted(self.lat)
+        p95 = lat[int(len(lat) * 0.95) - 1] * 1000 if lat else 0
+        return self.nreq / self.elapsed, p95, self.nreq, self.errors
+
+
+def drive(port, token, seconds, threads, load: Load):
+    """Drive ``load`` for ``seconds`` with ``threads`` client threads; adds to its figures (requests/s counts HTTP
+    requests, p95 is of one iteration of ``per_iteration`` requests)."""
+    stop, lock = time.monotonic() + seconds, threading.Lock()
 
     def worker(tid):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        i = 0
-        local = []
+        local, errors = [], 0
         while time.monotonic() < stop:
             t0 = time.perf_counter()
-            status = request_fn(conn, token, tid, i)
+            status = load.request_fn(conn, token, next(load.numbers))
             local.append(time.perf_counter() - t0)
-            if status >= 400:
-                errors[0] += 1
-            i += 1
+            errors += status >= 400
+        conn.close()
         with lock:
-            lat.extend(local)
-            nreq[0] += len(local) * per_iteration
+            load.lat.extend(local)
+            load.nreq += len(local) * load.per_iteration
+            load.errors += errors
 
     ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
     start = time.monotonic()
@@ -73,10 +91,7 @@ def drive(port, token, seconds, threads, request_fn, per_iteration=1):
         t.start()
     for t in ts:
         t.join()
-    elapsed = time.monotonic() - start
-    lat.sort()
-    p95 = lat[int(len(lat) * 0.95) - 1] * 1000 if lat else 0
-    return nreq[0] / elapsed, p95, nreq[0], errors[0]
+    load.elapsed += time.monotonic() - start
 
 
 def req(conn, method, path, token, body=None):
@@ -95,6 +110,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--threads", type=int, default=8, help="client threads")
     ap.add_argument("--server-threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
+    ap.add_argument("--slice", type=float, default=3, help="seconds per endpoint before switching to the next")
     args = ap.parse_args()
 
     user, _ = User.objects.get_or_create(username="bench-jobcenter", defaults={"role": Role.JOBCENTER})
@@ -119,12 +135,12 @@ def main():
                 time.sleep(0.1)
         time.sleep(0.5)
 
-        def ping(conn, tok, tid, i):
+        def ping(conn, tok, i):
             return req(conn, "GET", "/api/v1/dfdg/ping/", tok)[0]
 
-        def create_get(conn, tok, tid, i):
+        def create_get(conn, tok, i):
             # a fresh CPR per request for most, every 4th re-creates (closing the earlier frist)
-            n = run_id * 1000 + tid * 100000 + (i // 4 if i % 4 == 3 else i)
+            n = run_id * 1000 + (i // 4 if i % 4 == 3 else i)
             body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 7, "fristdato": fristdato}
             status, data = req(conn, "POST", "/api/v1/dfdg/frister/", tok, body)
             if status == 201:
@@ -132,21 +148,33 @@ def main():
                 status = max(status, req(conn, "GET", f"/api/v1/dfdg/frister/{fid}/", tok)[0])
             return status
 
-        def create_only(conn, tok, tid, i):
-            n = 7_000_000 + run_id * 1000 + tid * 100000 + i
+        def create_only(conn, tok, i):
+            n = run_id * 1000 + i
             body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 4, "fristdato": fristdato}
             return req(conn, "POST", "/api/v1/dfdg/frister/", tok, body)[0]
 
-        drive(port, token.key, 2, args.threads, ping)  # warm-up
-        rows = [
-            ("GET /dfdg/ping/ (trivial DRF)", drive(port, token.key, args.seconds, args.threads, ping)),
-            ("POST CreateFrist", drive(port, token.key, args.seconds, args.threads, create_only)),
-            ("CreateFrist + GetFrist{id} (mixed)", drive(port, token.key, args.seconds, args.threads, create_get, 2)),
-        ]
+        loads = {
+            "GET /dfdg/ping/ (trivial DRF)": Load(ping),
+            "POST CreateFrist": Load(create_only),
+            "CreateFrist + GetFrist{id} (mixed)": Load(create_get, 2),
+        }
+        drive(port, token.key, 2, args.threads, Load(ping))  # warm-up
+        warm = Load(create_only)
+        warm.numbers = itertools.count(5_000_000)
+        drive(port, token.key, 1, args.threads, warm)
+        done = 0.0
+        while done < args.seconds - 1e-9:
+            piece = min(args.slice, args.seconds - done)
+            for load in loads.values():
+                drive(port, token.key, piece, args.threads, load)
+            done += piece
     finally:
         proc.terminate()
         proc.wait(10)
+    rows = [(name, load.result()) for name, load in loads.items()]
     base = rows[0][1][0]
+    print(f"gunicorn 2 workers x {args.server_threads} threads, {args.threads} client threads, "
+          f"{args.seconds:g} s per endpoint in slices of {args.slice:g} s, load average {os.getloadavg()[0]:.1f}")
     print(f"{'endpoint':40} {'req/s':>9} {'p95 ms':>8} {'n':>7} {'errors':>6} {'% of trivial':>12}")
     for name, (rps, p95, n, err) in rows:
         print(f"{name:40} {rps:9.1f} {p95:8.1f} {n:7d} {err:6d} {100 * rps / base:11.0f}%")

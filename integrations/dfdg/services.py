@@ -7,10 +7,12 @@ Every status a frist gets is written to its history (FristStatusaendring).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import weakref
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from integrations.dfdg.models import (
 )
 from integrations.dfdg.states import Event
 from ky.api import Conflict, DomainError
-from ky.scoping import user_kommune_codes
+from ky.scoping import sees_all_kommuner
 
 # seed 003, CreateFrist: fejlkode 8301
 KODE_8301 = "8301"
@@ -49,11 +51,15 @@ class RequestIdSeen(DomainError):
                          "request_id_genbrugt", None)
 
 
+def _check_request_id_form(request_id: str | None) -> None:
+    if request_id is not None and (not request_id or len(request_id) > REQUEST_ID_MAX):
+        raise DomainError(f"x-requestId skal være 1-{REQUEST_ID_MAX} tegn.", "request_id", "x-requestId")
+
+
 def check_request_id(request_id: str | None) -> str | None:
     if request_id is None:
         return None
-    if not request_id or len(request_id) > REQUEST_ID_MAX:
-        raise DomainError(f"x-requestId skal være 1-{REQUEST_ID_MAX} tegn.", "request_id", "x-requestId")
+    _check_request_id_form(request_id)
     if RequestId.objects.filter(request_id=request_id).exists():
         raise RequestIdSeen(request_id)
     return request_id
@@ -132,89 +138,155 @@ def _fravaer_indeholder(cpr: str, typer, dato: dt.date) -> bool:
     return Fravaer.objects.filter(cpr=cpr, fravaerstype__in=typer, fra__lte=dato).exclude(til__lt=dato).exists()
 
 
-def _forhindringer(cpr: str, samtaletype: int, fristdato: dt.date, today: dt.date) -> tuple[bool, int | None]:
-    """One round trip for CreateFrist: (8301 absence exists, id of the first booking of the samtaletype after today).
-
-    seed 003, CreateFrist: an active absence 75 today, or 56/57/10/47/76 whose period contains fristdato.
-    Raw SQL because it is on the hot path."""
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            SELECT EXISTS (
-                SELECT 1 FROM dfdg_fravaer WHERE cpr = %s AND (
-                    (fravaerstype = %s AND fra <= %s AND (til IS NULL OR til >= %s))
-                    OR (fravaerstype = ANY(%s) AND fra <= %s AND (til IS NULL OR til >= %s)))
-            ), (
-                SELECT id FROM dfdg_booking WHERE cpr = %s AND samtaletype = %s AND moededato > %s
-                ORDER BY moededato, id LIMIT 1
-            )""",
-            [cpr, FRAVAER_AKASSE, today, today, list(FRAVAER_BLOKERER_OPRET), fristdato, fristdato,
-             cpr, samtaletype, today],
-        )
-        blokeret, booking_id = cur.fetchone()
-    return bool(blokeret), booking_id
-
-
-def _kommune_id(user, kommune) -> int:
-    """The kommune's code; one of a kommune-bound user's own kommuner needs no query (they exist)."""
-    codes = user_kommune_codes(user)
-    if codes is not None and kommune in codes:
-        return kommune
-    return check_kommune(user, kommune).pk
-
-
 # --- CreateFrist / UpdateFrist -----------------------------------------------------------------
 
-@idempotent
+_LUKKEDE_SQL = ",".join(str(int(x)) for x in LUKKEDE)
+
+#: CreateFrist as ONE statement (the hot path: one round trip, and in autocommit no BEGIN/COMMIT round trips).
+#: chk: the kommune exists and the user may write in it; the x-requestId was not seen; no 8301 absence
+#: (seed 003, CreateFrist: an active absence 75 today, or 56/57/10/47/76 whose period contains fristdato);
+#: the first booking of the samtaletype after today. Only when all pass (``ok`` has a row): the request id is
+#: stored, the earlier not-closed frist of the CPR and samtaletype is closed per TRANSITIONS[LUK] with its
+#: history row, and the new frist is inserted with its history row. ``count(*) FROM lukket`` makes the INSERT
+#: wait for the UPDATE, so the partial unique index ``en_aaben_frist`` sees the earlier frist closed; a frist a
+#: concurrent create committed first raises IntegrityError on that index and the statement is retried.
+#: Status is computed, never given (seed 003, CreateFrist): Indfriet (activation today) with a booking after
+#: today, else Aktiv (activation today) without fristaktiveringsdato, else Ikke aktiveret.
+_OPRET_SQL = f"""
+WITH chk AS (
+    SELECT EXISTS (SELECT 1 FROM cases_kommune WHERE kode = %(kommune)s) AS kommune_findes,
+           (%(alle)s OR EXISTS (SELECT 1 FROM cases_user_kommuner
+                                 WHERE user_id = %(user_id)s AND kommune_id = %(kommune)s)) AS adgang,
+           (%(rid)s::varchar IS NOT NULL
+            AND EXISTS (SELECT 1 FROM dfdg_requestid WHERE request_id = %(rid)s)) AS rid_set,
+           EXISTS (SELECT 1 FROM dfdg_fravaer WHERE cpr = %(cpr)s AND (
+                       (fravaerstype = {FRAVAER_AKASSE} AND fra <= %(today)s AND (til IS NULL OR til >= %(today)s))
+                       OR (fravaerstype IN ({",".join(map(str, FRAVAER_BLOKERER_OPRET))})
+                           AND fra <= %(fristdato)s AND (til IS NULL OR til >= %(fristdato)s)))) AS blokeret,
+           (SELECT id FROM dfdg_booking WHERE cpr = %(cpr)s AND samtaletype = %(samtaletype)s
+                                          AND moededato > %(today)s
+            ORDER BY moededato, id LIMIT 1) AS booking_id
+), ok AS (
+    SELECT booking_id FROM chk WHERE kommune_findes AND adgang AND NOT rid_set AND NOT blokeret
+), rid AS (
+    INSERT INTO dfdg_requestid (request_id, bruger, tidspunkt)
+    SELECT %(rid)s, %(bruger)s, %(now)s FROM ok WHERE %(rid)s::varchar IS NOT NULL
+), lukket AS (
+    UPDATE dfdg_frist SET status = {states.case_sql(Event.LUK)}, aendret = %(now)s
+    WHERE cpr = %(cpr)s AND samtaletype = %(samtaletype)s AND status NOT IN ({_LUKKEDE_SQL})
+      AND EXISTS (SELECT 1 FROM ok)
+    RETURNING id, status
+), lukket_h AS (
+    INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
+    SELECT id, status, %(now)s, 'Lukket ved oprettelse af ny frist' FROM lukket
+), ny AS (
+    INSERT INTO dfdg_frist (kommune_id, cpr, samtaletype, fristdato, fristaktiveringsdato, status, booking_id,
+                            oprettet, aendret)
+    SELECT %(kommune)s, %(cpr)s, %(samtaletype)s, %(fristdato)s,
+           CASE WHEN ok.booking_id IS NULL AND %(aktivering)s::date IS NOT NULL THEN %(aktivering)s::date
+                ELSE %(today)s END,
+           CASE WHEN ok.booking_id IS NOT NULL THEN {int(FristStatus.INDFRIET)}
+                WHEN %(aktivering)s::date IS NULL THEN {int(FristStatus.AKTIV)}
+                ELSE {int(FristStatus.IKKE_AKTIVERET)} END,
+           ok.booking_id, %(now)s, %(now)s
+    FROM ok CROSS JOIN (SELECT count(*) FROM lukket) AS efter_lukning
+    RETURNING id, status, fristaktiveringsdato, booking_id
+), ny_h AS (
+    INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
+    SELECT id, status, %(now)s, 'Oprettet' FROM ny
+)
+SELECT chk.kommune_findes, chk.adgang, chk.rid_set, chk.blokeret,
+       ny.id, ny.status, ny.fristaktiveringsdato, ny.booking_id
+FROM chk LEFT JOIN ny ON true
+"""
+
+
+#: the parameters of _OPRET_SQL in the order of the prepared statement, with their SQL types
+_OPRET_PARAMS = (
+    ("kommune", "integer"), ("alle", "boolean"), ("user_id", "bigint"), ("rid", "varchar"), ("bruger", "varchar"),
+    ("cpr", "varchar"), ("samtaletype", "integer"), ("fristdato", "date"), ("aktivering", "date"), ("today", "date"),
+    ("now", "timestamptz"),
+)
+_OPRET_NAME = "dfdg_opret_frist"
+_OPRET_PREPARE = "PREPARE {} ({}) AS {}".format(
+    _OPRET_NAME, ", ".join(t for _, t in _OPRET_PARAMS),
+    functools.reduce(lambda sql, i: sql.replace(f"%({_OPRET_PARAMS[i][0]})s", f"${i + 1}"), range(len(_OPRET_PARAMS)),
+                     _OPRET_SQL),
+)
+_OPRET_EXECUTE = f"EXECUTE {_OPRET_NAME}({', '.join(['%s'] * len(_OPRET_PARAMS))})"
+#: database sessions (psycopg connections) on which _OPRET_SQL is prepared; PREPARE outlives a rollback
+_prepared_on: weakref.WeakSet = weakref.WeakSet()
+
+
+def _execute_prepared(cur, params: dict) -> None:
+    """Run _OPRET_SQL as a prepared statement: parsed and planned once per database session, which halves the
+    database's CPU per CreateFrist (bench/frister_api.py). Django keeps psycopg's own preparing off (for
+    connection poolers), so it is SQL-level PREPARE/EXECUTE."""
+    raw = connection.connection
+    if raw not in _prepared_on:
+        cur.execute(_OPRET_PREPARE)
+        _prepared_on.add(raw)
+    try:
+        cur.execute(_OPRET_EXECUTE, [params[name] for name, _ in _OPRET_PARAMS])
+    except ProgrammingError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "26000":  # the session lost it (DISCARD ALL): prepare again
+            _prepared_on.discard(raw)
+            raise _PreparedLost from exc
+        raise
+
+
+class _PreparedLost(Exception):
+    pass
+
+
 def opret_frist(user, *, kommune, cpr: str, samtaletype: int, fristdato: dt.date,
-                fristaktiveringsdato: dt.date | None = None) -> Frist:
+                fristaktiveringsdato: dt.date | None = None, request_id: str | None = None) -> Frist:
+    """CreateFrist (seed 003): every rule is checked and every write done by the one statement ``_OPRET_SQL``."""
     today = timezone.localdate()
     if samtaletype not in Samtaletype.values:
         raise DomainError("Samtaletypen skal være 4, 7 eller 17.", "samtaletype", "samtaletype")
     if fristaktiveringsdato is not None and fristaktiveringsdato <= today:
         raise DomainError("Fristaktiveringsdato skal ligge efter dags dato.", "fristaktiveringsdato",
                           "fristaktiveringsdato")
-    kommune_id = _kommune_id(user, kommune)
-    blokeret, booking_id = _forhindringer(cpr, samtaletype, fristdato, today)
-    if blokeret:
-        raise DomainError(TEKST_8301, KODE_8301)
-
-    # seed 003, CreateFrist: status is computed, never given
-    if booking_id is not None:
-        status, fristaktiveringsdato = FristStatus.INDFRIET, today
-    elif fristaktiveringsdato is None:
-        status, fristaktiveringsdato = FristStatus.AKTIV, today
-    else:
-        status = FristStatus.IKKE_AKTIVERET
-
-    now = timezone.now()
-    closed = ",".join(str(int(x)) for x in LUKKEDE)
-    with connection.cursor() as cur:
-        # the earlier not-closed frist of the CPR and samtaletype is closed in the same transaction
-        # (per TRANSITIONS[LUK]), with its history row; one statement on the hot path
-        cur.execute(
-            f"""WITH changed AS (
-                    UPDATE dfdg_frist SET status = {states.case_sql(Event.LUK)}, aendret = %s
-                    WHERE cpr = %s AND samtaletype = %s AND status NOT IN ({closed}) RETURNING id, status)
-                INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
-                SELECT id, status, %s, %s FROM changed""",
-            [now, cpr, samtaletype, now, "Lukket ved oprettelse af ny frist"],
-        )
-        cur.execute(
-            """WITH ny AS (
-                    INSERT INTO dfdg_frist (kommune_id, cpr, samtaletype, fristdato, fristaktiveringsdato, status,
-                                            booking_id, oprettet, aendret)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id, status),
-                h AS (INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
-                      SELECT id, status, %s, %s FROM ny)
-                SELECT id FROM ny""",
-            [kommune_id, cpr, samtaletype, fristdato, fristaktiveringsdato, int(status), booking_id, now, now,
-             now, "Oprettet"],
-        )
-        frist_id = cur.fetchone()[0]
-    return Frist(id=frist_id, kommune_id=kommune_id, cpr=cpr, samtaletype=samtaletype, fristdato=fristdato,
-                 fristaktiveringsdato=fristaktiveringsdato, status=int(status), booking_id=booking_id, oprettet=now,
-                 aendret=now)
+    _check_request_id_form(request_id)
+    if not isinstance(kommune, int) or not 0 < kommune < 10_000:
+        check_kommune(user, kommune)  # raises the usual "Ukendt kommunekode"
+    params = {
+        "kommune": kommune, "alle": sees_all_kommuner(user), "user_id": user.pk, "rid": request_id,
+        "bruger": getattr(user, "username", "") or "", "cpr": cpr, "samtaletype": samtaletype,
+        "fristdato": fristdato, "aktivering": fristaktiveringsdato, "today": today,
+    }
+    for _attempt in range(3):
+        params["now"] = now = timezone.now()
+        try:
+            # in autocommit the statement is its own transaction; inside a caller's transaction a savepoint
+            # keeps the caller's work when the statement loses a race
+            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+                with connection.cursor() as cur:
+                    _execute_prepared(cur, params)
+                    kommune_findes, adgang, rid_set, blokeret, frist_id, status, aktivering, booking_id = \
+                        cur.fetchone()
+        except IntegrityError as exc:
+            name = _constraint_name(exc)
+            if name and name.startswith("dfdg_requestid"):
+                raise RequestIdSeen(request_id) from None
+            if name != "en_aaben_frist":
+                raise
+            continue
+        except _PreparedLost:
+            continue
+        if not (kommune_findes and adgang):
+            check_kommune(user, kommune)  # raises the usual message (unknown kommune / no access)
+            raise DomainError("Du har ikke adgang til denne kommune.", "kommune_adgang", "kommune")
+        if rid_set:
+            raise RequestIdSeen(request_id)
+        if blokeret:
+            raise DomainError(TEKST_8301, KODE_8301)
+        return Frist(id=frist_id, kommune_id=kommune, cpr=cpr, samtaletype=samtaletype, fristdato=fristdato,
+                     fristaktiveringsdato=aktivering, status=status, booking_id=booking_id, oprettet=now,
+                     aendret=now)
+    raise Conflict("En anden frist for borgeren og samtaletypen blev oprettet samtidig. Prøv igen.",
+                   "samtidig_oprettelse")
 
 
 @idempotent

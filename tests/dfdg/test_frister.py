@@ -129,7 +129,25 @@ def test_database_refuses_two_open_frister():
 def test_create_in_other_kommune_is_400(api, jobcenter, cpr):
     r = api.as_user(jobcenter).post(URL, {"kommune": 751, "cpr": cpr, "samtaletype": 7,
                                           "fristdato": str(days(3))}, format="json")
-    assert r.status_code == 400 and not Frist.objects.exists()
+    assert r.status_code == 400 and r.json()["fejl"][0]["kode"] == "kommune_adgang"
+    assert not Frist.objects.exists()
+
+
+@pytest.mark.parametrize("kommune", [999, 0, -1, 10 ** 30])
+def test_create_in_unknown_kommune_is_400(jc, cpr, kommune):
+    r = jc.post(URL, {"kommune": kommune, "cpr": cpr, "samtaletype": 7, "fristdato": str(days(3))}, format="json")
+    assert r.status_code == 400 and r.json()["fejl"][0]["felt"] == "kommune"
+    assert not Frist.objects.exists()
+
+
+def test_superuser_may_create_in_any_existing_kommune(api, cpr):
+    # a user bound to no kommune (superuser) may create in any existing kommune, not in an unknown one
+    admin = UserFactory(username="su", jobcenter=True, is_superuser=True, kommuner=[])
+    c = api.as_user(admin)
+    r = c.post(URL, {"kommune": 751, "cpr": cpr, "samtaletype": 7, "fristdato": str(days(3))}, format="json")
+    assert r.status_code == 201 and r.json()["kommune"] == 751
+    assert c.post(URL, {"kommune": 999, "cpr": cpr, "samtaletype": 4, "fristdato": str(days(3))},
+                  format="json").json()["fejl"][0]["kode"] == "ukendt_kommune"
 
 
 def test_create_accepts_cpr_with_dash(jc):
@@ -296,6 +314,14 @@ def test_repeated_request_id_is_412_and_changes_nothing(jc, cpr):
     assert not Fravaer.objects.exists()
 
 
+def test_seen_request_id_answers_412_before_the_rules(jc, cpr):
+    h = {"x-requestId": "foer-8301"}
+    assert opret(jc, cpr, headers=h).status_code == 201
+    Fravaer.objects.create(cpr=cpr, fravaerstype=75, fra=days(-1), til=None)
+    assert opret(jc, cpr, headers=h).status_code == 412  # not 8301: the request was seen
+    assert opret(jc, cpr).json() == EXPECTED_8301
+
+
 def test_request_id_of_failed_request_is_not_stored(jc, cpr):
     h = {"x-requestId": "fejl-1"}
     assert opret(jc, cpr, samtaletype=7, fristaktiveringsdato=str(days(0)), headers=h).status_code == 400
@@ -376,7 +402,10 @@ def test_create_and_get_query_counts(jc, cpr):
     with CaptureQueriesContext(connection) as q:
         r = opret(jc, cpr)  # closes the earlier frist too
     assert r.status_code == 201
-    assert len(q.captured_queries) <= 10, [x["sql"] for x in q.captured_queries]
+    # CreateFrist is one prepared statement; the savepoint is there only because the test holds a transaction
+    sql = [x["sql"] for x in q.captured_queries if "SAVEPOINT" not in x["sql"]]
+    assert len(sql) == 1 and sql[0].startswith("EXECUTE dfdg_opret_frist("), sql
+    assert Frist.objects.filter(cpr=cpr).exclude(status__in=[4, 5]).count() == 1
     for n in range(3):
         lav(S.AKTIV, make_cpr(900 + n))
     lav(S.AKTIV, make_cpr(900), samtaletype=4)

@@ -1,3 +1,5 @@
+import threading
+
 from rest_framework import serializers
 
 from cases.api.serializers import CPRField, KommuneField
@@ -6,16 +8,24 @@ from integrations.dfdg.models import Booking, Fravaer, Frist, FristStatus, Frist
 SAMTALETYPE_FEJL = {"invalid_choice": "Samtaletypen skal være 4, 7 eller 17."}
 
 
-class FristSerializer(serializers.ModelSerializer):
-    kommune = serializers.IntegerField(source="kommune_id")
-    status = serializers.ChoiceField(choices=FristStatus.choices)
-    status_tekst = serializers.CharField()
+class FristSerializer(serializers.Serializer):
+    """Frist fields of the contract. A plain Serializer with explicit fields: unlike a ModelSerializer it does
+    not introspect the model on every instantiation (CreateFrist's hot path, bench/frister_api.py)."""
+
+    id = serializers.IntegerField(read_only=True)
+    kommune = serializers.IntegerField(source="kommune_id", read_only=True)
+    cpr = serializers.CharField(read_only=True)
+    samtaletype = serializers.ChoiceField(choices=Samtaletype.choices, read_only=True)
+    fristdato = serializers.DateField(read_only=True)
+    fristaktiveringsdato = serializers.DateField(read_only=True)
+    status = serializers.ChoiceField(choices=FristStatus.choices, read_only=True)
+    status_tekst = serializers.CharField(read_only=True)
+    oprettet = serializers.DateTimeField(read_only=True)
+    aendret = serializers.DateTimeField(read_only=True)
 
     class Meta:
-        model = Frist
         fields = ["id", "kommune", "cpr", "samtaletype", "fristdato", "fristaktiveringsdato", "status",
                   "status_tekst", "oprettet", "aendret"]
-        read_only_fields = fields
 
 
 class StatusaendringSerializer(serializers.ModelSerializer):
@@ -27,10 +37,6 @@ class StatusaendringSerializer(serializers.ModelSerializer):
 
 class FristHistorikSerializer(FristSerializer):
     statusaendringer = StatusaendringSerializer(many=True, read_only=True)
-
-    class Meta(FristSerializer.Meta):
-        fields = [*FristSerializer.Meta.fields, "statusaendringer"]
-        read_only_fields = fields
 
 
 class FristCreateSerializer(serializers.Serializer):
@@ -105,3 +111,28 @@ class FejlSerializer(serializers.Serializer):
 
 class PingSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
+
+
+# --- the hot path (CreateFrist, GetFrist{id}; bench/frister_api.py) -----------------------------
+# A DRF serializer deep-copies all its declared fields on every instantiation, which costs more than the
+# whole CreateFrist statement. The views reuse one instance per serializer class and thread instead: the same
+# DRF code (to_representation / run_validation, so output and errors are identical), without the copies.
+_per_thread = threading.local()
+
+
+def _reused(serializer_class) -> serializers.Serializer:
+    cache = _per_thread.__dict__.setdefault("serializers", {})
+    ser = cache.get(serializer_class)
+    if ser is None:
+        ser = cache[serializer_class] = serializer_class()
+    return ser
+
+
+def represent(serializer_class, instance) -> dict:
+    """``serializer_class(instance).data``."""
+    return _reused(serializer_class).to_representation(instance)
+
+
+def validate(serializer_class, data) -> dict:
+    """``serializer_class(data=data)``'s validated_data after ``is_valid(raise_exception=True)``."""
+    return _reused(serializer_class).run_validation(data)

@@ -69,7 +69,7 @@ class FristViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
     @extend_schema(summary="GetFrist{id}", responses={200: s.FristSerializer, 403: s.FejlSerializer,
                                                         404: s.FejlSerializer})
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        return Response(s.represent(s.FristSerializer, self.get_object()))
 
     @extend_schema(
         summary="CreateFrist", request=s.FristCreateSerializer, parameters=[REQUEST_ID],
@@ -86,10 +86,9 @@ class FristViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
         ],
     )
     def create(self, request):
-        data = s.FristCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        frist = services.opret_frist(request.user, request_id=request_id(request), **data.validated_data)
-        return Response(s.FristSerializer(frist).data, status=201)
+        data = s.validate(s.FristCreateSerializer, request.data)
+        frist = services.opret_frist(request.user, request_id=request_id(request), **data)
+        return Response(s.represent(s.FristSerializer, frist), status=201)
 
     @extend_schema(
         summary="UpdateFrist", request=s.FristUpdateSerializer, parameters=[REQUEST_ID],
