@@ -319,10 +319,11 @@ def behandl_kvitteringer(kommune_id: int | None, transport, log, *, dry_run: boo
     from django.utils import timezone
 
     from integrations import sftp
-    from integrations.sf2520.models import FilStatus, SendtFil
+    from integrations.sf2520.models import FilArt, FilStatus, SendtFil
 
     ok = afvist = 0
-    prefix = f"KY_SF2520_{kommune_id:03d}_" if kommune_id else "KY_"
+    # receipts of the kommune's SF2520 files and of its SF2530 requests
+    prefix = (f"KY_SF2520_{kommune_id:03d}_", f"KY_SF2530_FORESP_{kommune_id:03d}_") if kommune_id else ("KY_",)
     for name in transport.listdir("IN"):
         if not (name.endswith(".sftpreceipt") and name.startswith(prefix)):
             continue
@@ -345,7 +346,9 @@ def behandl_kvitteringer(kommune_id: int | None, transport, log, *, dry_run: boo
                 log(f"{name}: {fil.filnavn} accepteret{tør}")
             else:
                 afvist += 1
-                log(f"{name}: {fil.filnavn} afvist ({k.aarsag}); modregningerne sendes igen i en ny fil{tør}")
+                log(f"{name}: {fil.filnavn} afvist ({k.aarsag}); " + (
+                    "modregningerne sendes igen i en ny fil" if fil.art == FilArt.SF2520
+                    else "forespørgslen gentages ved næste kørsel") + tør)
             if dry_run:
                 continue
             if fil.status not in (FilStatus.KVITTERET, FilStatus.FEJLET):

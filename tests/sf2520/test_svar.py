@@ -60,6 +60,11 @@ def test_request_file(inn, tmp_path):
     assert recs[-1][1]["antal"] == 2 and recs[0][1]["afsender"] == "KY" and recs[0][1]["loebenummer"] == 1
     assert fil.filnavn == "KY_SF2530_FORESP_101_20260302_000001.txt" and fil.status == "sendt"
     assert (tmp_path / "sftp" / "OUT" / f"{fil.filnavn}.trigger").exists()
+    from tests.sf2520.test_send import receipt  # the request's technical receipt is read too
+    (inn / f"{fil.filnavn}.sftpreceipt").write_bytes(receipt(fil, "ACCEPTERET"))
+    k = run_job("sftp-technical-receipt-batch-job", kommune=101, as_of=dt.date(2026, 3, 2))
+    fil.refresh_from_db()
+    assert k.counts["updated"] == 1 and fil.status == "kvitteret" and not (inn / f"{fil.filnavn}.sftpreceipt").exists()
 
 
 def test_answer_creates_updates_and_21_ends(inn):
