@@ -1,5 +1,17 @@
-"""Bench: KMD Aktiv import vs raw COPY of the same file into a staging table.
-Usage: .venv/bin/python bench/import_kmd_aktiv.py [--lines N]   (uses DATABASE_URL; writes kommune 101 data)"""
+"""Bench: the KMD Aktiv import (mi32.md) against a raw COPY of the same file, in the same run.
+
+    .venv/bin/python bench/import_kmd_aktiv.py [--lines 1000000] [--keep]
+
+Creates a throwaway database ``<db>_bench_kmd`` on the server of DATABASE_URL (dropped at the end
+unless --keep), migrates it, adds kommune 101 bevillinger for some of the file's debitorkonti (so all
+three routes run), writes a file of N lines (3 fordringer per debitorkonto) and times:
+  1. raw COPY: the file into a TEMP table of 12 text columns (FORMAT csv, the floor of any loader);
+  2. the import (debitor.kmd_aktiv.import_file), first run: everything new;
+  3. the same file again (re-import: nothing changes).
+It prints lines/s of each, the ratio import/COPY, and the peak RSS of this process (which must not
+grow with --lines: the file is streamed).
+"""
+
 import argparse
 import datetime as dt
 import os
@@ -7,15 +19,14 @@ import resource
 import sys
 import tempfile
 import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
-import django  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-django.setup()
-from django.db import connection, transaction  # noqa: E402
-
-from debitor.kmd_aktiv import HEADER, import_file  # noqa: E402
+HEADER = ("kommunekode;debitorkonto;cpr;kmd_aktiv_bevillingsnr;ydelsestype;fordring_id;fordringstype;hovedstol;"
+          "restgaeld;periode_fra;periode_til;stiftelsesdato")
 
 
 def cpr(n):
@@ -23,33 +34,110 @@ def cpr(n):
     return f"{d:%d%m%y}{'0' if d.year < 2000 else '4'}{n % 1000:03d}"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--lines", type=int, default=100_000)
-    n = ap.parse_args().lines
-    path = os.path.join(tempfile.mkdtemp(), "kmd.csv")
+def write_file(path, n):
     with open(path, "w", encoding="utf-8") as f:
-        f.write(";".join(HEADER) + "\n")
+        f.write(HEADER + "\n")
         for i in range(n):
             k = i // 3
             bev = "" if k % 10 == 0 else str(9000000 + k)
             f.write(f"101;B-{k};{cpr(k)};{bev};KTH;BF-{i};TILBAGEBETALING;4500,00;3200,00;2025-01-01;2025-03-31;"
                     "2025-04-15\n")
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--keep", action="store_true")
+    n = ap.parse_args().lines
+    keep = ap.parse_args().keep
+
+    if not os.environ.get("DATABASE_URL"):
+        from ky.embedded import configure_environment
+
+        configure_environment()
+    base = urlsplit(os.environ["DATABASE_URL"])
+    bench_db = base.path.lstrip("/") + "_bench_kmd"
+    admin_url = urlunsplit(base._replace(path="/postgres"))
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    os.environ["DATABASE_URL"] = urlunsplit(base._replace(path="/" + bench_db))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from debitor.kmd_aktiv import import_file
+
+    print(f"database {bench_db}: migrating ...", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    konti = (n + 2) // 3
+    with connection.cursor() as cur:
+        # bevillinger for every 4th debitorkonto with a bevillingsnr: half with a sag, half without
+        cur.execute("""
+            INSERT INTO cases_person (cpr, navn, oprettet, aendret)
+            SELECT DISTINCT c, '', now(), now() FROM unnest(%s::text[]) c ON CONFLICT DO NOTHING""",
+                    [[cpr(k) for k in range(0, konti, 4) if k % 10]])
+        cur.execute("""
+            INSERT INTO cases_bevilling (kommune_id, person_id, ydelsestype, status, bevilget_fra,
+                                         kmd_aktiv_bevillingsnr, oprettet, aendret)
+            SELECT 101, p.id, 'KTH', 'bevilget', date '2025-01-01', (9000000 + k)::text, now(), now()
+            FROM unnest(%s::int[], %s::text[]) AS x(k, c) JOIN cases_person p ON p.cpr = x.c""",
+                    [[k for k in range(0, konti, 4) if k % 10], [cpr(k) for k in range(0, konti, 4) if k % 10]])
+        cur.execute("""
+            WITH b AS (SELECT id, person_id FROM cases_bevilling WHERE mod(id, 2) = 0),
+                 s AS (INSERT INTO cases_sag (kommune_id, person_id, ydelsestype, status, startdato, kle_nummer, team,
+                                              markeret_til_sletning, oprettet, aendret)
+                       SELECT 101, person_id, 'KTH', 'aktiv', date '2025-01-01', '', '', false, now(), now() FROM b
+                       RETURNING id, person_id)
+            UPDATE cases_bevilling x SET sag_id = s.id FROM s WHERE s.person_id = x.person_id AND mod(x.id, 2) = 0""")
+    connection.close()
+
+    path = os.path.join(tempfile.mkdtemp(), "kmd.csv")
+    write_file(path, n)
+    size = os.path.getsize(path)
+    rss0 = rss_mb()
+
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE raw_stage (" + ", ".join(f"{h} text" for h in HEADER) + ")")
-        with open(path, "rb") as fh, cur.cursor.copy("COPY raw_stage FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
+        cur.execute("CREATE TEMP TABLE raw_stage (" + ", ".join(f"{h} text" for h in HEADER.split(";")) + ")")
+        with open(path, "rb") as fh, cur.cursor.copy(
+                "COPY raw_stage FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 cp.write(chunk)
         transaction.set_rollback(True)
     raw = time.perf_counter() - t
+
     t = time.perf_counter()
     with open(path, "rb") as fh:
-        summary, _ = import_file(fh, kommune=101, filename="bench")
+        summary, ok = import_file(fh, kommune=101, filename="bench")
     imp = time.perf_counter() - t
+    assert ok and summary["rejected"] == 0, summary
     print({k: v for k, v in summary.items() if k != "errors"})
-    print(f"lines={n} import={n / imp:,.0f} lines/s ({imp:.1f}s) raw COPY={n / raw:,.0f} lines/s ({raw:.1f}s) "
-          f"ratio={imp / raw:.1f}x peak RSS={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+    t = time.perf_counter()
+    with open(path, "rb") as fh:
+        again, _ = import_file(fh, kommune=101, filename="bench")
+    reimp = time.perf_counter() - t
+    assert again["fordringer_created"] == again["fordringer_updated"] == 0, again
+
+    print(f"lines={n:,} ({size / 1e6:.0f} MB)  raw COPY={n / raw:,.0f} lines/s ({raw:.2f}s)  "
+          f"import={n / imp:,.0f} lines/s ({imp:.2f}s)  ratio={imp / raw:.1f}x  "
+          f"re-import={n / reimp:,.0f} lines/s ({reimp:.2f}s)  "
+          f"peak RSS={rss_mb():.0f} MB (before the timed part {rss0:.0f} MB)")
+    connection.close()
+    if not keep:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    os.unlink(path)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,30 @@
 """Import of the KMD Aktiv debitorkonto file (contract formats/kmd-aktiv-debitorkonti.md, mi32.md, seed 002).
 
-Streaming: the file is read line by line (csv over a strict UTF-8 text wrapper), every line is
-validated in Python and the valid ones are streamed with one COPY into a TEMP staging table. All
-the rest is set-based SQL on that table: duplicate fordring_id, debitorkonti whose lines disagree,
-upserts of personer, debitorkonti and fordringer, and the routing of each debitorkonto
-(sagstilknytning / sagsoprettelse / manual MI 32 task). Memory does not grow with the file except
-for the list of error messages.
+Streaming and set-based: Python only checks the header and passes the file's bytes through (CRLF and
+a lone CR made LF, BOM dropped, SHA-256 computed on the way) to one COPY into a TEMP table of raw
+lines numbered as in the file. Everything else is SQL on that table: splitting into fields (quoted
+fields too; a broken quote rejects only its line), every row rule of the format with line, field and
+Danish message, duplicate fordring_id, debitorkonti whose lines disagree, the upserts of personer,
+debitorkonti and fordringer, and the routing of each debitorkonto (sagstilknytning / sagsoprettelse /
+manual MI 32 task). PostgreSQL checks the UTF-8 (the whole file is rejected when it is not). Python's
+memory does not grow with the file, only with the number of error messages.
+
+Restgæld and KY's posteringer (decided here, mi32.md is silent): KMD Aktiv does not know the
+dækninger, afskrivninger and nedreguleringer registered in KY, so a fordring's restgæld in KY is the
+file's restgæld minus the sum of KY's posteringer on it (never below 0). Re-importing the same file
+therefore changes nothing, and a new restgæld from KMD Aktiv is still reduced by KY's posteringer.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.cpr import InvalidCPR, normalize_cpr
 from cases.models import OPEN_STATUSES, Bevilling, Sag, SagStatus, Ydelsestype
 from debitor.models import (
     MI32_OPGAVETYPE, MI32_PAKKE_KODE, MI32_PAKKE_NAVN, Fordringstype, ImportStatus, KmdAktivImport, Mi32Aarsag,
@@ -29,15 +32,14 @@ from debitor.models import (
 
 HEADER = ["kommunekode", "debitorkonto", "cpr", "kmd_aktiv_bevillingsnr", "ydelsestype", "fordring_id",
           "fordringstype", "hovedstol", "restgaeld", "periode_fra", "periode_til", "stiftelsesdato"]
-
-_KONTO = re.compile(r"^[A-Z0-9-]{1,20}$")
-_FORDRING_ID = re.compile(r"^[A-Z0-9-]{1,30}$")
-_BEVNR = re.compile(r"^\d{1,20}$")
-_BELOEB = re.compile(r"^\d{1,12},\d{2}$")
-_DATO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YDELSESTYPER = set(Ydelsestype.values)
-_FORDRINGSTYPER = set(Fordringstype.values)
 MANUELLE_YDELSESTYPER = ("SAES", "MANUEL")
+CHUNK = 1 << 20
+BOM = b"\xef\xbb\xbf"
+# COPY reads each line as one CSV value: delimiter and quote are control characters that no valid
+# line contains (replaced by SUB, so such a line still fails its field rules, line by line)
+_COPY_DELIM, _COPY_QUOTE = b"\x1f", b"\x1e"
+_NO_COPY_CTRL = bytes.maketrans(_COPY_DELIM + _COPY_QUOTE, b"\x1a\x1a")
+UTF8_REJECTED = "Filen er ikke gyldig UTF-8. Hele filen er afvist, og intet er gemt."
 
 
 class FileRejected(Exception):
@@ -75,168 +77,302 @@ class Result:
         }
 
 
-# --- line validation (formats/kmd-aktiv-debitorkonti.md) ------------------------------------------
+# --- reading the file: the header in Python, the lines streamed raw into COPY -----------------------
 
-def _beloeb(value: str, name: str, errors: list) -> Decimal | None:
-    if value.startswith("-") and _BELOEB.match(value[1:]):
-        errors.append((name, f"{name} må ikke være negativ."))
-        return None
-    if not _BELOEB.match(value):
-        errors.append((name, f"{name} skal være et beløb med komma og 2 decimaler uden tusindtalsseparator, "
-                             f"fx 1234,50 (fik '{value}')."))
-        return None
-    return Decimal(value.replace(",", "."))
-
-
-def _dato(value: str, name: str, errors: list) -> dt.date | None:
-    if not _DATO.match(value):
-        errors.append((name, f"{name} skal være en dato på formen ÅÅÅÅ-MM-DD (fik '{value}')."))
-        return None
+def _read_header(binary, digest) -> bytes:
+    """Check the header line; return the bytes after it (the rest of what was read)."""
+    data = binary.read(CHUNK)
+    digest.update(data)
+    while b"\n" not in data and b"\r" not in data:
+        more = binary.read(CHUNK)
+        if not more:
+            break
+        digest.update(more)
+        data += more
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    if not data.strip():
+        raise FileRejected("Filen er tom; første linje skal være overskriften.", 1)
+    end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=len(data))
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        errors.append((name, f"{name} er ikke en gyldig dato ('{value}')."))
-        return None
-
-
-def validate_line(row: list[str], kommune_txt: str, today: dt.date):
-    """(values for the staging table, []) or (None, [(field, message), ...]). Raises FileRejected
-    for another kommune's line."""
-    if len(row) != len(HEADER):
-        return None, [(None, f"Linjen har {len(row)} felter; der skal være {len(HEADER)} adskilt af semikolon.")]
-    (kommunekode, konto, cpr, bevnr, ydelsestype, fordring_id, fordringstype, hovedstol, restgaeld,
-     periode_fra, periode_til, stiftelsesdato) = (v.strip() for v in row)
-    if kommunekode != kommune_txt:
-        raise FileRejected(
-            f"Filen indeholder kommunekode '{kommunekode}', men importen er for kommune {kommune_txt}. "
-            "Hele filen er afvist, og intet er gemt.", field_name="kommunekode")
-    errors: list = []
-    if not _KONTO.match(konto):
-        errors.append(("debitorkonto", "debitorkonto skal være 1–20 tegn af A-Z, 0-9 og bindestreg."))
-    try:
-        cpr = normalize_cpr(cpr)
-    except InvalidCPR as exc:
-        errors.append(("cpr", str(exc)))
-    if bevnr and not _BEVNR.match(bevnr):
-        errors.append(("kmd_aktiv_bevillingsnr", "kmd_aktiv_bevillingsnr skal være 1–20 cifre eller tomt."))
-    if ydelsestype not in _YDELSESTYPER:
-        errors.append(("ydelsestype", f"Ukendt ydelsestype '{ydelsestype}'."))
-    if not _FORDRING_ID.match(fordring_id):
-        errors.append(("fordring_id", "fordring_id skal være 1–30 tegn af A-Z, 0-9 og bindestreg."))
-    if fordringstype not in _FORDRINGSTYPER:
-        errors.append(("fordringstype", f"Ukendt fordringstype '{fordringstype}'; tilladt er "
-                                        + ", ".join(Fordringstype.values) + "."))
-    hs = _beloeb(hovedstol, "hovedstol", errors)
-    rg = _beloeb(restgaeld, "restgaeld", errors)
-    if hs is not None and rg is not None and rg > hs:
-        errors.append(("restgaeld", "restgaeld må ikke være større end hovedstol."))
-    pf = _dato(periode_fra, "periode_fra", errors)
-    pt = _dato(periode_til, "periode_til", errors)
-    if pf and pt and pf > pt:
-        errors.append(("periode_til", "periode_fra skal ligge før eller samme dag som periode_til."))
-    sd = _dato(stiftelsesdato, "stiftelsesdato", errors)
-    if sd and sd > today:
-        errors.append(("stiftelsesdato", "stiftelsesdato må ikke ligge i fremtiden."))
-    if errors:
-        return None, errors
-    return (konto, cpr, bevnr or None, ydelsestype, fordring_id, fordringstype, str(hs), str(rg),
-            periode_fra, periode_til, stiftelsesdato), []
-
-
-# --- the import --------------------------------------------------------------------------------------
-
-def sha256_of(fh) -> str:
-    h = hashlib.sha256()
-    for chunk in iter(lambda: fh.read(1 << 20), b""):
-        h.update(chunk)
-    fh.seek(0)
-    return h.hexdigest()
-
-
-STAGE_COLUMNS = ("line", "kontonr", "cpr", "bevnr", "ydelsestype", "fordring_id", "fordringstype", "hovedstol",
-                 "restgaeld", "periode_fra", "periode_til", "stiftelsesdato")
-
-
-def _stream_into_staging(binary, kommune: int, result: Result, raw_cursor, today: dt.date):
-    raw_cursor.execute("""
-        CREATE TEMP TABLE kmd_stage (
-            line integer NOT NULL, kontonr text NOT NULL, cpr text NOT NULL, bevnr text,
-            ydelsestype text NOT NULL, fordring_id text NOT NULL, fordringstype text NOT NULL,
-            hovedstol numeric(14,2) NOT NULL, restgaeld numeric(14,2) NOT NULL, periode_fra date NOT NULL,
-            periode_til date NOT NULL, stiftelsesdato date NOT NULL, ok boolean NOT NULL DEFAULT true
-        ) ON COMMIT DROP""")
-    kommune_txt = f"{kommune:03d}"
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text, delimiter=";", quotechar='"', doublequote=True, strict=True)
-    line = 1
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise FileRejected("Filen er tom; første linje skal være overskriften.", 1) from None
-        if header != HEADER:
-            raise FileRejected("Første linje skal være overskriften præcis: " + ";".join(HEADER) + ".", 1)
-        with raw_cursor.copy(f"COPY kmd_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-            for row in reader:
-                line = reader.line_num
-                if not row or row == [""]:
-                    continue  # an empty line (e.g. at the end) is no fordring
-                result.rows += 1
-                values, errors = validate_line(row, kommune_txt, today)
-                if errors:
-                    result.rejected += 1
-                    result.errors.extend({"line": line, "field": f, "message": m} for f, m in errors)
-                    continue
-                copy.write_row((line, *values))
-    except FileRejected as exc:
-        if exc.error["line"] is None:
-            exc.error["line"] = line
-        raise
+        header = data[:end].decode("utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise FileRejected("Filen er ikke gyldig UTF-8. Hele filen er afvist, og intet er gemt.",
-                           reader.line_num + 1) from None
-    except csv.Error as exc:
-        raise FileRejected(f"Filen kan ikke læses som semikolonsepareret tekst: {exc}.", reader.line_num) from None
-    finally:
-        text.detach()
+        raise FileRejected(UTF8_REJECTED, 1) from None
+    if header != ";".join(HEADER):
+        raise FileRejected("Første linje skal være overskriften præcis: " + ";".join(HEADER) + ".", 1)
+    rest = data[end:]
+    return rest[2:] if rest.startswith(b"\r\n") else rest[1:]
+
+
+def _copy_lines(binary, raw_cursor, digest) -> None:
+    """Stream the file into kmd_raw(line, raw); the header is line 1, so the first data line is 2."""
+    raw_cursor.execute("""
+        CREATE TEMP TABLE kmd_raw (line integer GENERATED ALWAYS AS IDENTITY (START WITH 2), raw text)
+        ON COMMIT DROP""")
+    chunk = _read_header(binary, digest)
+    newlines, last, carry = 0, b"\n", b""
+    try:
+        with raw_cursor.copy(
+                "COPY kmd_raw (raw) FROM STDIN (FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e', ENCODING 'UTF8')"
+        ) as copy:
+            while True:
+                if carry:
+                    chunk, carry = carry + chunk, b""
+                if chunk.endswith(b"\r"):  # may be the first half of a CRLF split between chunks
+                    chunk, carry = chunk[:-1], b"\r"
+                if b"\r" in chunk:  # CRLF, and a lone CR as a line break (as Python's csv module reads it)
+                    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                if b"\x00" in chunk:
+                    line = newlines + 2 + chunk[:chunk.find(b"\x00")].count(b"\n")
+                    raise FileRejected("Filen indeholder et NUL-tegn og kan ikke læses som tekst. Hele filen er "
+                                       "afvist, og intet er gemt.", line)
+                if _COPY_DELIM in chunk or _COPY_QUOTE in chunk:
+                    chunk = chunk.translate(_NO_COPY_CTRL)
+                if chunk:
+                    newlines += chunk.count(b"\n")
+                    last = chunk[-1:]
+                    copy.write(chunk)
+                chunk = binary.read(CHUNK)
+                if not chunk:
+                    if carry:
+                        newlines, last = newlines + 1, b"\n"
+                        copy.write(b"\n")
+                    break
+                digest.update(chunk)
+    except psycopg.errors.CharacterNotInRepertoire as exc:
+        # CONTEXT: COPY kmd_raw, line N  (N counts from the first data line, i.e. file line N + 1)
+        tail = (exc.diag.context or "").rsplit("line ", 1)
+        digits = "".join(ch for ch in (tail[1] if len(tail) == 2 else "").split(",")[0] if ch.isdigit())
+        raise FileRejected(UTF8_REJECTED, int(digits) + 1 if digits else None) from None
+    expected = newlines + (0 if last == b"\n" else 1)
+    raw_cursor.execute("SELECT count(*) FROM kmd_raw")
+    if raw_cursor.fetchone()[0] != expected:  # an unquoted "\." line ends a CSV COPY early
+        raise FileRejected("Filen indeholder en linje med kun '\\.' og kan ikke læses. Hele filen er afvist, "
+                           "og intet er gemt.")
+
+
+# --- the row rules, set-based (formats/kmd-aktiv-debitorkonti.md) -----------------------------------
+# Cheap string functions instead of regular expressions where a pattern is simple; every expression
+# is total (no cast is evaluated on a value that could make it fail).
+
+_DIGITS = "0123456789"
+_KONTO_TEGN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+
+def _valid_ymd(y: str, m: str, d: str) -> str:
+    return (f"(({y}) BETWEEN 1 AND 9999 AND CASE WHEN ({m}) IN (1, 3, 5, 7, 8, 10, 12) THEN ({d}) BETWEEN 1 AND 31 "
+            f"WHEN ({m}) IN (4, 6, 9, 11) THEN ({d}) BETWEEN 1 AND 30 "
+            f"WHEN ({m}) = 2 THEN ({d}) BETWEEN 1 AND CASE WHEN (mod({y}, 4) = 0 AND mod({y}, 100) <> 0) "
+            f"OR mod({y}, 400) = 0 THEN 29 ELSE 28 END ELSE false END)")
+
+
+def _date_fmt(c: str) -> str:  # ^[0-9]{4}-[0-9]{2}-[0-9]{2}$
+    return (f"(length({c}) = 10 AND substr({c}, 5, 1) = '-' AND substr({c}, 8, 1) = '-' "
+            f"AND translate({c}, '{_DIGITS}', '') = '--')")
+
+
+def _date(c: str) -> str:
+    ok = _valid_ymd(f"substr({c}, 1, 4)::int", f"substr({c}, 6, 2)::int", f"substr({c}, 9, 2)::int")
+    return f"CASE WHEN {_date_fmt(c)} THEN CASE WHEN {ok} THEN {c}::date END END"
+
+
+def _beloeb_fmt(c: str) -> str:  # ^[0-9]{1,12},[0-9]{2}$
+    return (f"(length({c}) BETWEEN 4 AND 15 AND substr({c}, length({c}) - 2, 1) = ',' "
+            f"AND translate({c}, '{_DIGITS}', '') = ',')")
+
+
+def _cpr_state(c: str) -> str:
+    """0 valid, 1 wrong format, 2 no valid birth date (cases.cpr.normalize_cpr: stdnum's century rule,
+    not in the future)."""
+    d = f"replace({c}, '-', '')"
+    dd, mm, yy, d7 = (f"substr({d}, 1, 2)::int", f"substr({d}, 3, 2)::int", f"substr({d}, 5, 2)::int",
+                      f"substr({d}, 7, 1)")
+    year = (f"(CASE WHEN {d7} IN ('5', '6', '7', '8') AND {yy} >= 58 THEN 1800 "
+            f"WHEN {d7} IN ('0', '1', '2', '3') OR ({d7} IN ('4', '9') AND {yy} >= 37) THEN 1900 ELSE 2000 END + {yy})")
+    return (f"CASE WHEN (length({c}) = 10 AND translate({c}, '{_DIGITS}', '') = '') "
+            f"OR (length({c}) = 11 AND substr({c}, 7, 1) = '-' AND translate({c}, '{_DIGITS}', '') = '-') "
+            f"THEN CASE WHEN {_valid_ymd(year, mm, dd)} THEN CASE WHEN make_date({year}, {mm}, {dd}) <= %(today)s "
+            f"THEN 0 ELSE 2 END ELSE 2 END ELSE 1 END")
+
+
+def _beloeb_msg(c: str, name: str) -> str:
+    return (f"CASE WHEN left({c}, 1) = '-' AND {_beloeb_fmt(f'substr({c}, 2)')} "
+            f"THEN '{name}|{name} må ikke være negativ.' "
+            f"WHEN NOT {_beloeb_fmt(c)} THEN '{name}|{name} skal være et beløb med komma og 2 decimaler uden "
+            f"tusindtalsseparator, fx 1234,50 (fik ''' || {c} || ''').' END")
+
+
+def _date_msg(c: str, v: str, name: str) -> str:
+    return (f"CASE WHEN NOT {_date_fmt(c)} THEN '{name}|{name} skal være en dato på formen ÅÅÅÅ-MM-DD (fik ''' "
+            f"|| {c} || ''').' WHEN {v} IS NULL THEN '{name}|{name} er ikke en gyldig dato (''' || {c} || ''').' END")
+
+
+_LINE_RULES = ",\n".join([
+    f"CASE WHEN NOT (length(c2) BETWEEN 1 AND 20 AND translate(c2, '{_KONTO_TEGN}', '') = '') "
+    "THEN 'debitorkonto|debitorkonto skal være 1–20 tegn af A-Z, 0-9 og bindestreg.' END",
+    "CASE cpr_st WHEN 1 THEN 'cpr|CPR-nummer skal være 10 cifre (DDMMÅÅSSSS eller DDMMÅÅ-SSSS).' "
+    "WHEN 2 THEN 'cpr|CPR-nummeret indeholder ikke en gyldig fødselsdato.' END",
+    f"CASE WHEN NOT (c4 = '' OR (length(c4) <= 20 AND translate(c4, '{_DIGITS}', '') = '')) "
+    "THEN 'kmd_aktiv_bevillingsnr|kmd_aktiv_bevillingsnr skal være 1–20 cifre eller tomt.' END",
+    "CASE WHEN NOT c5 = ANY(%(ydelsestyper)s) THEN 'ydelsestype|Ukendt ydelsestype ''' || c5 || '''.' END",
+    f"CASE WHEN NOT (length(c6) BETWEEN 1 AND 30 AND translate(c6, '{_KONTO_TEGN}', '') = '') "
+    "THEN 'fordring_id|fordring_id skal være 1–30 tegn af A-Z, 0-9 og bindestreg.' END",
+    "CASE WHEN NOT c7 = ANY(%(fordringstyper)s) THEN 'fordringstype|Ukendt fordringstype ''' || c7 || "
+    f"'''; tilladt er {', '.join(Fordringstype.values)}.' END",
+    _beloeb_msg("c8", "hovedstol"),
+    _beloeb_msg("c9", "restgaeld"),
+    "CASE WHEN rg > hs THEN 'restgaeld|restgaeld må ikke være større end hovedstol.' END",
+    _date_msg("c10", "pf", "periode_fra"),
+    _date_msg("c11", "pt", "periode_til"),
+    "CASE WHEN pf > pt THEN 'periode_til|periode_fra skal ligge før eller samme dag som periode_til.' END",
+    _date_msg("c12", "sd", "stiftelsesdato"),
+    "CASE WHEN sd > %(today)s THEN 'stiftelsesdato|stiftelsesdato må ikke ligge i fremtiden.' END",
+])
+
+# Fast path: a plain line (no quotes or spaces, field shapes by one cheap regular expression, lengths,
+# codes, dates with a day that exists in every year of that month) is checked with cheap casts and the
+# rules between fields only; any other line takes the full expressions, which give the messages.
+# PostgreSQL's regular expressions are slow with bounded repetitions ({1,20}), so lengths are separate.
+_COARSE = ("^[0-9]+;[-A-Z0-9]+;[-0-9]+;[0-9]*;[A-Z]+;[-A-Z0-9]+;[A-Z]+;[0-9]+,[0-9]+;[0-9]+,[0-9]+;"
+           "[-0-9]+;[-0-9]+;[-0-9]+$")
+
+
+def _plain_date(c: str) -> str:
+    m, d = f"substr({c}, 6, 2) COLLATE \"C\"", f"substr({c}, 9, 2) COLLATE \"C\""
+    return (f"(length({c}) = 10 AND strpos({c}, '-') = 5 AND substr({c}, 8, 1) = '-' "
+            f"AND length(replace({c}, '-', '')) = 8 AND {c} COLLATE \"C\" >= '1000' AND {m} BETWEEN '01' AND '12' "
+            f"AND {d} BETWEEN '01' AND '31' AND ({d} <= '28' "
+            f"OR ({d} <= '30' AND {m} <> '02') OR {m} IN ('01', '03', '05', '07', '08', '10', '12')))")
+
+
+def _plain_cpr(c: str) -> str:
+    d = f"replace({c}, '-', '')"
+    m, dd = f"substr({d}, 3, 2) COLLATE \"C\"", f"substr({d}, 1, 2) COLLATE \"C\""
+    return (f"(length({d}) = 10 AND (length({c}) = 10 OR substr({c}, 7, 1) = '-') AND substr({d}, 7, 1) IN "
+            f"('0', '1', '2', '3') AND {m} BETWEEN '01' AND '12' AND {dd} BETWEEN '01' AND '31' AND ({dd} <= '28' "
+            f"OR ({dd} <= '30' AND {m} <> '02') OR {m} IN ('01', '03', '05', '07', '08', '10', '12')))")
+
+
+FAST = (f"(raw ~ '{_COARSE}' AND length(f1) = 3 AND length(f2) <= 20 AND {_plain_cpr('f3')} "
+        f"AND length(f4) <= 20 AND f5 = ANY(%(ydelsestyper)s) AND length(f6) <= 30 "
+        f"AND f7 = ANY(%(fordringstyper)s) AND length(f8) <= 15 AND substr(f8, length(f8) - 2, 1) = ',' "
+        f"AND length(f9) <= 15 AND substr(f9, length(f9) - 2, 1) = ',' "
+        f"AND {_plain_date('f10')} AND {_plain_date('f11')} AND {_plain_date('f12')})")
+
+# one pass over the raw lines: split (a quoted line by a regular expression), trim, check, convert.
+# errs holds 'field|message' per broken rule, in the order of the format's fields.
+_TRIM = ", ".join(f"CASE WHEN fast THEN f{i} ELSE btrim(f{i}, E' \\t\\n\\r\\x0b\\f') END AS c{i}"
+                  for i in range(1, 13))
+_FIELDS = ", ".join(f"f[{i}] AS f{i}" for i in range(1, 13))
+CHECK_SQL = f"""
+CREATE TEMP TABLE kmd_checked ON COMMIT DROP AS
+SELECT line, nf = 12 AND c1 <> %(kommune)s AS anden_kommune, c1 AS kommunekode,
+    CASE WHEN fast THEN array_remove(ARRAY[
+             CASE WHEN rg > hs THEN 'restgaeld|restgaeld må ikke være større end hovedstol.' END,
+             CASE WHEN pf > pt THEN 'periode_til|periode_fra skal ligge før eller samme dag som periode_til.' END,
+             CASE WHEN sd > %(today)s THEN 'stiftelsesdato|stiftelsesdato må ikke ligge i fremtiden.' END], NULL)
+         WHEN nf IS NULL THEN ARRAY['|Linjen kan ikke deles i felter: et felt i anførselstegn (") er ikke '
+                                    'afsluttet korrekt (et anførselstegn inde i et felt skal skrives to gange).']
+         WHEN nf <> 12 THEN ARRAY['|Linjen har ' || nf || ' felter; der skal være 12 adskilt af semikolon.']
+         ELSE array_remove(ARRAY[{_LINE_RULES}], NULL) END AS errs,
+    NULL::boolean AS afvist,
+    c2 AS kontonr, replace(c3, '-', '') AS cpr, nullif(c4, '') AS bevnr, c5 AS ydelsestype, c6 AS fordring_id,
+    c7 AS fordringstype, hs AS hovedstol, rg AS restgaeld, pf AS periode_fra, pt AS periode_til,
+    sd AS stiftelsesdato
+FROM (
+    SELECT *, CASE WHEN fast THEN 0 ELSE {_cpr_state("c3")} END AS cpr_st,
+        CASE WHEN fast OR {_beloeb_fmt("c8")} THEN replace(c8, ',', '.')::numeric(14, 2) END AS hs,
+        CASE WHEN fast OR {_beloeb_fmt("c9")} THEN replace(c9, ',', '.')::numeric(14, 2) END AS rg,
+        CASE WHEN fast THEN c10::date ELSE {_date("c10")} END AS pf,
+        CASE WHEN fast THEN c11::date ELSE {_date("c11")} END AS pt,
+        CASE WHEN fast THEN c12::date ELSE {_date("c12")} END AS sd
+    FROM (
+        SELECT line, nf, fast, {_TRIM}
+        FROM (
+            SELECT *, coalesce({FAST}, false) AS fast
+            FROM (
+            SELECT line, raw, cardinality(f) AS nf, {_FIELDS}
+            FROM (
+                SELECT line, raw, CASE
+                    WHEN strpos(raw, '"') = 0 THEN string_to_array(raw, ';')
+                    WHEN raw ~ '^("([^"]|"")*"|[^;"]*)(;("([^"]|"")*"|[^;"]*))*$' THEN ARRAY(
+                        SELECT CASE WHEN left(m[1], 1) = '"'
+                                    THEN replace(substr(m[1], 2, length(m[1]) - 2), '""', '"') ELSE m[1] END
+                        FROM regexp_matches(';' || raw, ';("(?:[^"]|"")*"|[^;"]*)', 'g') WITH ORDINALITY AS r(m, i)
+                        ORDER BY i)
+                    END AS f
+                FROM kmd_raw WHERE raw IS NOT NULL
+                OFFSET 0) s0
+            OFFSET 0) s01
+            OFFSET 0) s1
+        OFFSET 0) s2
+    OFFSET 0) s3
+"""
+# a line that goes on to the upserts: no rule broken and not rejected for the whole file's reasons
+GOOD = "cardinality(errs) = 0 AND afvist IS NULL"
+
+
+def _check(cur, kommune: int, result: Result, today: dt.date):
+    # no JIT: compiling these large expressions costs seconds and gains nothing
+    cur.execute("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off")
+    cur.execute(CHECK_SQL, {"kommune": f"{kommune:03d}", "today": today, "ydelsestyper": list(Ydelsestype.values),
+                            "fordringstyper": list(Fordringstype.values)})
+    cur.execute("ANALYZE kmd_checked")  # temp tables have no statistics otherwise: the joins below need them
+    cur.execute("SELECT count(*), count(*) FILTER (WHERE cardinality(errs) > 0), min(line) FILTER (WHERE anden_kommune) "
+                "FROM kmd_checked")
+    result.rows, result.rejected, wrong = cur.fetchone()
+    if wrong:
+        cur.execute("SELECT kommunekode FROM kmd_checked WHERE line = %s", [wrong])
+        raise FileRejected(
+            f"Filen indeholder kommunekode '{cur.fetchone()[0]}', men importen er for kommune {kommune:03d}. "
+            "Hele filen er afvist, og intet er gemt.", wrong, "kommunekode")
+    if result.rejected:
+        cur.execute("""
+            SELECT c.line, u.e FROM kmd_checked c, unnest(c.errs) WITH ORDINALITY AS u(e, i)
+            WHERE cardinality(c.errs) > 0 ORDER BY c.line, u.i""")
+        for line, e in cur:
+            felt, message = e.split("|", 1)
+            result.errors.append({"line": line, "field": felt or None, "message": message})
 
 
 def _reject_in_sql(cur, result: Result):
-    # same fordring_id twice in one file: the second (and later) line is rejected (format spec)
-    cur.execute("""
-        WITH d AS (
-            SELECT line, fordring_id, row_number() OVER (PARTITION BY fordring_id ORDER BY line) AS rn
-            FROM kmd_stage)
-        UPDATE kmd_stage s SET ok = false FROM d WHERE d.line = s.line AND d.rn > 1
+    # the same fordring_id twice in one file: the second (and later) line is rejected (format spec)
+    cur.execute(f"""
+        WITH d AS (SELECT fordring_id FROM kmd_checked WHERE {GOOD} GROUP BY fordring_id HAVING count(*) > 1),
+             r AS (SELECT c.line, c.fordring_id,
+                          row_number() OVER (PARTITION BY c.fordring_id ORDER BY c.line) AS rn
+                   FROM kmd_checked c JOIN d USING (fordring_id) WHERE cardinality(c.errs) = 0)
+        UPDATE kmd_checked s SET afvist = true FROM r WHERE r.line = s.line AND r.rn > 1
         RETURNING s.line, s.fordring_id""")
     for line, fid in cur.fetchall():
         result.rejected += 1
         result.errors.append({"line": line, "field": "fordring_id",
                               "message": f"fordring_id {fid} står mere end én gang i filen; linjen er afvist."})
-    # a debitorkonto whose lines disagree on cpr, bevillingsnr or ydelsestype: every line rejected
-    cur.execute("""
-        WITH bad AS (
-            SELECT kontonr, count(DISTINCT cpr) > 1 AS cpr, count(DISTINCT coalesce(bevnr, '')) > 1 AS bevnr,
-                   count(DISTINCT ydelsestype) > 1 AS ydelsestype
-            FROM kmd_stage WHERE ok GROUP BY kontonr
-            HAVING count(DISTINCT cpr) > 1 OR count(DISTINCT coalesce(bevnr, '')) > 1
-                OR count(DISTINCT ydelsestype) > 1)
-        UPDATE kmd_stage s SET ok = false FROM bad WHERE bad.kontonr = s.kontonr AND s.ok
-        RETURNING s.line, s.kontonr, bad.cpr, bad.bevnr, bad.ydelsestype""")
+    # one row per debitorkonto; one whose lines disagree on cpr, bevillingsnr or ydelsestype: all its lines rejected
+    cur.execute(f"""
+        CREATE TEMP TABLE kmd_konti ON COMMIT DROP AS
+        SELECT kontonr, min(cpr) AS cpr, nullif(min(coalesce(bevnr, '')), '') AS bevnr,
+               min(ydelsestype) AS ydelsestype, min(cpr) <> max(cpr) AS cpr_bad,
+               min(coalesce(bevnr, '')) <> max(coalesce(bevnr, '')) AS bevnr_bad,
+               min(ydelsestype) <> max(ydelsestype) AS ydelsestype_bad
+        FROM kmd_checked WHERE {GOOD} GROUP BY kontonr""")
+    cur.execute(f"""
+        UPDATE kmd_checked s SET afvist = true FROM kmd_konti k
+        WHERE k.kontonr = s.kontonr AND (k.cpr_bad OR k.bevnr_bad OR k.ydelsestype_bad) AND {GOOD}
+        RETURNING s.line, s.kontonr, k.cpr_bad, k.bevnr_bad, k.ydelsestype_bad""")
     for line, konto, c, b, y in cur.fetchall():
         result.rejected += 1
         felt = "cpr" if c else ("kmd_aktiv_bevillingsnr" if b else "ydelsestype")
         result.errors.append({"line": line, "field": felt, "message": (
             f"Debitorkonto {konto} har forskellige værdier i {felt} på sine linjer; "
             "alle kontoens linjer er afvist.")})
+    cur.execute("DELETE FROM kmd_konti WHERE cpr_bad OR bevnr_bad OR ydelsestype_bad")
+    cur.execute("ANALYZE kmd_konti")
+    cur.execute("SELECT count(*) FROM kmd_konti")
+    result.debitorkonti = cur.fetchone()[0]
 
 
 def _upsert(cur, kommune: int, result: Result):
-    cur.execute("""
-        CREATE TEMP TABLE kmd_konti ON COMMIT DROP AS
-        SELECT DISTINCT ON (kontonr) kontonr, cpr, bevnr, ydelsestype FROM kmd_stage WHERE ok
-        ORDER BY kontonr, line""")
-    result.debitorkonti = cur.rowcount
     cur.execute("""
         INSERT INTO cases_person (cpr, navn, oprettet, aendret)
         SELECT DISTINCT cpr, '', now(), now() FROM kmd_konti ORDER BY cpr
@@ -246,6 +382,7 @@ def _upsert(cur, kommune: int, result: Result):
                                           ydelsestype, oprettet, aendret)
         SELECT %s, k.kontonr, p.id, 'KMD_AKTIV', k.bevnr, k.ydelsestype, now(), now()
         FROM kmd_konti k JOIN cases_person p ON p.cpr = k.cpr
+        ORDER BY k.kontonr
         ON CONFLICT (kommune_id, kontonr) DO UPDATE SET
             person_id = EXCLUDED.person_id, kmd_aktiv_bevillingsnr = EXCLUDED.kmd_aktiv_bevillingsnr,
             ydelsestype = EXCLUDED.ydelsestype, aendret = now()
@@ -253,15 +390,23 @@ def _upsert(cur, kommune: int, result: Result):
                debitor_debitorkonto.ydelsestype)
           IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.kmd_aktiv_bevillingsnr, EXCLUDED.ydelsestype)""",
                 [kommune])
-    # xmax = 0 on the returned row means it was inserted, otherwise updated; unchanged rows are not returned
+    # KY's posteringer per fordring of this kommune (few): restgæld = the file's restgæld minus them (module doc)
     cur.execute("""
+        CREATE TEMP TABLE kmd_poster ON COMMIT DROP AS
+        SELECT f.fordring_id, sum(p.beloeb) AS beloeb
+        FROM debitor_fordringspostering p JOIN debitor_fordring f ON f.id = p.fordring_id
+        WHERE p.kommune_id = %s GROUP BY f.fordring_id""", [kommune])
+    # xmax = 0 on the returned row means it was inserted, otherwise updated; unchanged rows are not returned
+    cur.execute(f"""
         WITH up AS (
             INSERT INTO debitor_fordring (kommune_id, debitorkonto_id, fordring_id, fordringstype, hovedstol,
                                           restgaeld, periode_fra, periode_til, stiftelsesdato, oprettet, aendret)
-            SELECT %s, d.id, s.fordring_id, s.fordringstype, s.hovedstol, s.restgaeld, s.periode_fra,
-                   s.periode_til, s.stiftelsesdato, now(), now()
-            FROM kmd_stage s JOIN debitor_debitorkonto d ON d.kommune_id = %s AND d.kontonr = s.kontonr
-            WHERE s.ok
+            SELECT %(k)s, d.id, s.fordring_id, s.fordringstype, s.hovedstol,
+                   greatest(s.restgaeld - coalesce(kp.beloeb, 0), 0), s.periode_fra, s.periode_til,
+                   s.stiftelsesdato, now(), now()
+            FROM kmd_checked s JOIN debitor_debitorkonto d ON d.kommune_id = %(k)s AND d.kontonr = s.kontonr
+            LEFT JOIN kmd_poster kp ON kp.fordring_id = s.fordring_id
+            WHERE {GOOD}
             ON CONFLICT (kommune_id, fordring_id) DO UPDATE SET
                 debitorkonto_id = EXCLUDED.debitorkonto_id, fordringstype = EXCLUDED.fordringstype,
                 hovedstol = EXCLUDED.hovedstol, restgaeld = EXCLUDED.restgaeld, periode_fra = EXCLUDED.periode_fra,
@@ -272,7 +417,7 @@ def _upsert(cur, kommune: int, result: Result):
               IS DISTINCT FROM (EXCLUDED.debitorkonto_id, EXCLUDED.fordringstype, EXCLUDED.hovedstol,
                    EXCLUDED.restgaeld, EXCLUDED.periode_fra, EXCLUDED.periode_til, EXCLUDED.stiftelsesdato)
             RETURNING (xmax = 0) AS created)
-        SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up""", [kommune, kommune])
+        SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up""", {"k": kommune})
     result.fordringer_created, result.fordringer_updated = cur.fetchone()
 
 
@@ -300,6 +445,7 @@ def _route(cur, kommune: int, result: Result, now):
             FROM cases_bevilling b WHERE b.kommune_id = %(k)s AND b.kmd_aktiv_bevillingsnr = k.bevnr
         ) m ON k.bevnr IS NOT NULL
         WHERE d.sag_id IS NULL""", {"k": kommune})
+    cur.execute("ANALYZE kmd_route")
     # sagsoprettelse: one new sag per bevilling without one (kommune, CPR, ydelsestype, startdato = bevilget_fra)
     cur.execute("""
         SELECT b.id, b.person_id, b.ydelsestype, b.bevilget_fra FROM cases_bevilling b
@@ -320,10 +466,12 @@ def _route(cur, kommune: int, result: Result, now):
         WHERE d.id = r.konto_id AND r.aarsag IS NULL""")
     # a konto that now attaches automatically closes its earlier MI 32 task
     cur.execute("""
-        UPDATE cases_opgave o SET status = 'udfoert', afsluttet = %s, sag_id = d.sag_id
-        FROM kmd_route r JOIN debitor_debitorkonto d ON d.id = r.konto_id
-        WHERE r.aarsag IS NULL AND o.kommune_id = %s AND o.type = %s AND o.noegle = r.kontonr
-          AND o.status = ANY(%s)""", [now, kommune, MI32_OPGAVETYPE, list(OPEN_STATUSES)])
+        UPDATE cases_opgave o SET status = 'udfoert', afsluttet = %s,
+            sag_id = (SELECT d.sag_id FROM debitor_debitorkonto d WHERE d.id = o.debitorkonto_id)
+        WHERE o.kommune_id = %s AND o.type = %s AND o.status = ANY(%s)
+          -- an array, so the plan is an index lookup per konto whatever the statistics say
+          AND o.noegle = ANY(ARRAY(SELECT kontonr FROM kmd_route WHERE aarsag IS NULL))""",
+                [now, kommune, MI32_OPGAVETYPE, list(OPEN_STATUSES)])
     cur.execute("""
         SELECT count(*) FILTER (WHERE aarsag IS NULL AND bev_sag_id IS NOT NULL),
                count(*) FILTER (WHERE aarsag IS NULL AND bev_sag_id IS NULL),
@@ -352,25 +500,28 @@ def import_file(binary, *, kommune: int, dry_run: bool = False, user=None, filen
     """Import a binary file object. Returns (summary, accepted). ``accepted`` is False when the
     file was rejected whole (nothing stored but the import record)."""
     today = today or timezone.localdate()
-    digest = sha256_of(binary)
+    digest = hashlib.sha256()
     result = Result(kommune=kommune, dry_run=dry_run)
     accepted = True
     try:
         with transaction.atomic():
             connection.ensure_connection()
-            raw_cursor = connection.connection.cursor()
-            _stream_into_staging(binary, kommune, result, raw_cursor, today)
+            with connection.connection.cursor() as raw_cursor:
+                _copy_lines(binary, raw_cursor, digest)
             with connection.cursor() as cur:
+                _check(cur, kommune, result, today)
                 _reject_in_sql(cur, result)
                 _upsert(cur, kommune, result)
                 _route(cur, kommune, result, timezone.now())
-                cur.execute("DROP TABLE IF EXISTS kmd_stage, kmd_konti, kmd_route")
+                cur.execute("DROP TABLE IF EXISTS kmd_raw, kmd_checked, kmd_konti, kmd_poster, kmd_route")
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     except FileRejected as exc:
         accepted = False
+        for chunk in iter(lambda: binary.read(CHUNK), b""):  # the hash is of the whole file
+            digest.update(chunk)
         result = Result(kommune=kommune, dry_run=dry_run, rows=result.rows, rejected=result.rows,
                         errors=[exc.error])
     summary = result.summary()
@@ -378,7 +529,7 @@ def import_file(binary, *, kommune: int, dry_run: bool = False, user=None, filen
               ImportStatus.PROEVEKOERSEL if dry_run else ImportStatus.GENNEMFOERT)
     KmdAktivImport.objects.create(
         kommune_id=kommune, bruger=user if (user is not None and user.is_authenticated) else None,
-        filnavn=filename[:255], sha256=digest, dry_run=dry_run, status=status,
+        filnavn=filename[:255], sha256=digest.hexdigest(), dry_run=dry_run, status=status,
         resume={k: v for k, v in summary.items() if k != "errors"}, fejl=summary["errors"][:10000],
     )
     return summary, accepted
