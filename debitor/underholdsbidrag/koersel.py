@@ -30,7 +30,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     satser = satsperioder()
     slut_forfald = b.sidste_forfaldsdato(as_of)
     _, periode_slut = b.udbetalingsperiode(as_of)
-    meddel: list[Meddelelse] = []
+    meddel: list[dict] = []
     # 3.0.1 1d: individ 240 (tilgodehavende) for BP without one
     Bidragsperson.objects.filter(sag__kommune_id=kommune_id, tilgodehavende_individ=False).update(
         tilgodehavende_individ=True)
@@ -48,7 +48,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
     nye: list[dict] = []
-    opdater: list[Bidrag] = []
+    opdater: list[tuple] = []  # (id, forfaldsdato, forfaldsfrekvens, forrige_forfaldsdato)
     brugte_anm: list[int] = []
     bp_631: set[int] = set()
     bp_markering_slet: set[int] = set()
@@ -99,9 +99,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                     nye.append(_beregning(kommune_id, koersel, r, rp, kode,
                                           b.udbetalingsdato(rp.forfaldsdato, as_of), True, False))
             sidste_forfald_i_koersel = p.forfaldsdato
-        obj = Bidrag(id=r["id"], forfaldsdato=res.naeste_forfaldsdato, forfaldsfrekvens=res.forfaldsfrekvens,
-                     forrige_forfaldsdato=_forrige(res, r))
-        opdater.append(obj)
+        opdater.append((r["id"], res.naeste_forfaldsdato, res.forfaldsfrekvens, _forrige(res, r)))
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
@@ -186,7 +184,7 @@ def copy_rows(model, rows: list, *, conflict: str = "DO NOTHING", returning: tup
     return out
 
 
-def _opdater_bidrag(objs: list[Bidrag]) -> None:
+def _opdater_bidrag(objs: list[tuple]) -> None:
     """One UPDATE ... FROM unnest(arrays) instead of bulk_update's CASE per row."""
     if not objs:
         return
@@ -196,8 +194,7 @@ def _opdater_bidrag(objs: list[Bidrag]) -> None:
             f"UPDATE {Bidrag._meta.db_table} b SET forfaldsdato = v.f, forfaldsfrekvens = v.fr, "
             "forrige_forfaldsdato = v.ff FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::date[]) "
             "AS v(id, f, fr, ff) WHERE b.id = v.id",
-            [[o.id for o in objs], [o.forfaldsdato for o in objs], [o.forfaldsfrekvens for o in objs],
-             [o.forrige_forfaldsdato for o in objs]])
+            [list(x) for x in zip(*objs)])
 
 
 def _forrige(res, r):
@@ -205,8 +202,13 @@ def _forrige(res, r):
     return bid[-1] if bid else r["forrige_forfaldsdato"]
 
 
+def _medd(*, koersel, art="advis", **kw) -> dict:
+    """A Meddelelse row (attnames) for copy_rows."""
+    return {"koersel_id": koersel.pk, "art": art, "sag_id": None, "bp_id": None, **kw}
+
+
 def _m(kommune_id, koersel, r, nr, tekst=None, art="advis"):
-    return Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=r["bp__sag_id"], bp_id=r["bp_id"], nr=nr,
+    return _medd(kommune_id=kommune_id, koersel=koersel, sag_id=r["bp__sag_id"], bp_id=r["bp_id"], nr=nr,
                       art=art, tekst=tekst or b.ADVIS_TEKST.get(nr, ""))
 
 
@@ -242,13 +244,13 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
         first = linjer[0]
         form = first["sag__udbetalingsform"]
         if total <= 0 or any(v < 0 for v in pr_bp.values()):
-            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
                                      tekst=b.ADVIS_TEKST["620"]))
         if modtager == "kommune" or total <= 0:
             form = 0
         elif first["sag__bb_statuskode"] == 3:
             form = 0
-            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
                                      tekst=b.ADVIS_TEKST["626"]))
         objs.append(dict(kommune_id=kommune_id, koersel_id=koersel.pk, sag_id=sag_id, modtager=modtager,
                          udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
@@ -279,7 +281,7 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
         pr_bp[(r["sag_id"], r["bp_id"], r["forfaldsdato"])] += r["beloeb"]
     for (sag_id, bp_id, _), v in pr_bp.items():
         if v < 0:
-            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="630",
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="630",
                                      tekst=b.ADVIS_TEKST["630"]))
     grupper = defaultdict(list)
     for r in rows:
@@ -390,7 +392,7 @@ def _kontrol_226(kommune_id, koersel, meddel) -> int:
     Bidrag.objects.filter(bp_id__in=fejl_bp).update(forfaldsdato=None)
     from .services import FEJL
     for bp_id, (sag_id, arter) in fejl_bp.items():
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="226",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="226",
                                  art="fejl", tekst=f"{FEJL['226']} (bidragsarter {', '.join(map(str, arter))})"))
     return len(fejl_bp)
 
@@ -484,7 +486,7 @@ def _rater_til_inaktive(kommune_id, koersel, as_of, periode_slut, meddel) -> int
             RETURNING r.sag_id, r.bp_id""", [dato, dato.isoformat(), kommune_id, periode_slut])
         rows = set(c.fetchall())
     for sag_id, bp_id in rows:
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="619",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="619",
                                  tekst=b.ADVIS_TEKST["619"]))
     return len(rows)
 
@@ -511,7 +513,7 @@ def _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel) -> int:
             RETURNING sag_id, bp_id""", [kommune_id, periode_slut, kommune_id, slut_forfald])
         rows = c.fetchall()
     for sag_id, bp_id in rows:
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="219",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="219",
                                  art="fejl", tekst=FEJL["219"]))
     return len(rows)
 
@@ -623,10 +625,10 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
     bps = list(bp_kand.exclude(sag_id__in=sag_ids).filter(Exists(andre_bliver))
                .values_list("id", "sag_id", "cpr"))
     for sag_id, cpr in sager:
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, nr="601",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, nr="601",
                                  tekst=f"{b.ADVIS_TEKST['601']} BB {cpr}, sag {sag_id}."))
     for bp_id, sag_id, cpr in bps:
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="800",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="800",
                                  tekst=f"{b.ADVIS_TEKST['800']} BP {cpr}."))
     if sag_ids:
         UBSag.objects.filter(id__in=sag_ids).delete()
@@ -636,7 +638,7 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
         bpl = list(Bidragspligtig.objects.filter(sag_id__in={x[1] for x in bps}).filter(~Exists(brugte))
                    .values_list("id", "sag_id", "cpr"))
         for _, sag_id, cpr in bpl:
-            meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="801",
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="801",
                                      tekst=f"{b.ADVIS_TEKST['801']} BPL {cpr}."))
         Bidragspligtig.objects.filter(id__in=[x[0] for x in bpl]).delete()
     return len(sager) + len(bps)
@@ -673,7 +675,7 @@ def _brugeradvis(kommune_id, koersel, periode_slut, meddel) -> None:
         return
     opdater = []
     for sag_id, tekst, dato, frek in rows:
-        meddel.append(Meddelelse(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="211",
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="211",
                                  tekst=f"Advis {dato.isoformat()}: {tekst}"))
         ny = None
         if frek in b.FREKVENS_MDR:
