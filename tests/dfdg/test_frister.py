@@ -425,3 +425,115 @@ def test_create_and_get_query_counts(jc, cpr):
 def test_bad_create_input_is_400(jc, body):
     r = jc.post(URL, body, format="json")
     assert r.status_code in (201, 400), r.content
+
+
+# --- contract re-check (dfdg-frister.md, rule by rule) -------------------------------------------
+
+def test_status_texts_are_the_contracts():
+    assert {int(v): label for v, label in S.choices} == {
+        1: "Ikke aktiveret frist", 2: "Aktiv frist", 3: "Indfriet frist", 4: "Administrativt lukket frist",
+        5: "Indfriet afholdt frist", 6: "Overskredet frist",
+    }
+
+
+@pytest.mark.parametrize("status", [1, 2, 3, 4, 5, 6])
+def test_get_frist_carries_status_and_its_text(jc, cpr, status):
+    f = lav(status, cpr)
+    body = jc.get(f"{URL}{f.pk}/").json()
+    assert body["status"] == status and body["status_tekst"] == S(status).label
+
+
+def test_create_ignores_a_given_status(jc, cpr):
+    r = opret(jc, cpr, status=4)
+    assert r.status_code == 201 and r.json()["status"] == 2
+
+
+def test_create_with_future_booking_links_it_and_the_job_closes_at_moededato(jc, cpr, today):
+    from batch.services import run_job
+
+    b = Booking.objects.create(cpr=cpr, samtaletype=7, moededato=days(3))
+    f = opret(jc, cpr).json()
+    assert f["status"] == 3 and Frist.objects.get(pk=f["id"]).booking_id == b.pk
+    run_job("dfdg-opdater-frister", as_of=days(2))
+    assert Frist.objects.get(pk=f["id"]).status == 3
+    run_job("dfdg-opdater-frister", as_of=days(3))
+    assert Frist.objects.get(pk=f["id"]).status == 4 and historik(f["id"]) == [3, 4]
+
+
+@pytest.mark.parametrize("typ", [56, 57, 10, 47, 76])
+def test_absence_starting_day_after_fristdato_is_ok(jc, cpr, typ):
+    Fravaer.objects.create(cpr=cpr, fravaerstype=typ, fra=days(15), til=None)
+    assert opret(jc, cpr, fristdato=days(14)).status_code == 201
+
+
+def test_absence_75_blocks_only_when_active_today_not_by_fristdato(jc, cpr):
+    # 75 counts "today"; one that starts later but covers fristdato does not block
+    Fravaer.objects.create(cpr=cpr, fravaerstype=75, fra=days(10), til=days(20))
+    assert opret(jc, cpr, fristdato=days(14)).status_code == 201
+
+
+@pytest.mark.parametrize("typ", [56, 57, 75])
+def test_fristdato_change_into_other_absences_is_allowed(jc, cpr, typ):
+    f = lav(S.AKTIV, cpr)
+    Fravaer.objects.create(cpr=cpr, fravaerstype=typ, fra=days(20), til=days(25))
+    r = jc.patch(f"{URL}{f.pk}/", {"fristdato": str(days(21))}, format="json")
+    assert r.status_code == 200 and r.json()["fristdato"] == str(days(21))
+
+
+@pytest.mark.parametrize("samtaletype", [1, 5, 18])
+def test_booking_other_samtaletype_is_400(jc, cpr, samtaletype):
+    r = jc.post("/api/v1/dfdg/bookinger/", {"cpr": cpr, "samtaletype": samtaletype, "moededato": str(days(3))},
+                format="json")
+    assert r.status_code == 400 and r.json()["fejl"][0]["felt"] == "samtaletype" and not Booking.objects.exists()
+
+
+def test_booking_leaves_closed_frister_alone(jc, cpr):
+    f = lav(S.ADMINISTRATIVT_LUKKET, cpr)
+    assert jc.post("/api/v1/dfdg/bookinger/", {"cpr": cpr, "samtaletype": 7, "moededato": str(days(3))},
+                   format="json").status_code == 201
+    f.refresh_from_db()
+    assert f.status == 4 and f.booking_id is None and historik(f.pk) == []
+
+
+@pytest.mark.parametrize("path,make_body", [
+    ("/api/v1/dfdg/bookinger/", lambda cpr: {"cpr": cpr, "samtaletype": 7, "moededato": str(days(3))}),
+    ("/api/v1/dfdg/cpr-skift/", lambda cpr: {"gammel_cpr": cpr, "ny_cpr": make_cpr(501)}),
+    ("/api/v1/dfdg/fravaer/", lambda cpr: {"cpr": cpr, "fravaerstype": 10, "fra": str(days(1))}),
+])
+def test_every_write_answers_412_on_a_seen_request_id(jc, cpr, path, make_body):
+    h = {"x-requestId": "set-foer"}
+    assert jc.post(path, make_body(cpr), format="json", headers=h).status_code in (200, 201)
+    counts = [m.objects.count() for m in (Frist, Booking, Fravaer, FristStatusaendring)]
+    f = lav(S.AKTIV, make_cpr(502))
+    r = jc.post(path, make_body(make_cpr(502)), format="json", headers=h)
+    assert r.status_code == 412 and r.json()["fejl"][0]["kode"] == "request_id_genbrugt"
+    assert [m.objects.count() for m in (Frist, Booking, Fravaer, FristStatusaendring)] == [counts[0] + 1, *counts[1:]]
+    assert Frist.objects.get(pk=f.pk).cpr == make_cpr(502) and Frist.objects.get(pk=f.pk).status == S.AKTIV
+
+
+def test_patch_request_id_too_long_is_400(jc, cpr):
+    f = lav(S.AKTIV, cpr)
+    r = jc.patch(f"{URL}{f.pk}/", {"status": 4}, format="json", headers={"x-requestId": "y" * 47})
+    assert r.status_code == 400
+    f.refresh_from_db()
+    assert f.status == S.AKTIV
+
+
+def test_fristhistorik_is_scoped_to_the_users_kommuner(api, jobcenter_751, star, cpr):
+    f = lav(S.AKTIV, cpr)
+    assert api.as_user(jobcenter_751).get("/api/v1/dfdg/fristhistorik/", {"cpr": cpr}).json()["results"] == []
+    assert [x["id"] for x in api.as_user(star).get("/api/v1/dfdg/fristhistorik/", {"cpr": cpr}).json()["results"]] \
+        == [f.pk]
+
+
+def test_cpr_change_keeps_history_rows_and_old_cpr_has_nothing_in_reads(jc, cpr):
+    ny = make_cpr(503)
+    f = opret(jc, cpr).json()
+    jc.post("/api/v1/dfdg/bookinger/", {"cpr": cpr, "samtaletype": 7, "moededato": str(days(3))}, format="json")
+    before = historik(f["id"])
+    assert jc.post("/api/v1/dfdg/cpr-skift/", {"gammel_cpr": cpr, "ny_cpr": ny}, format="json").status_code == 200
+    assert historik(f["id"]) == before == [2, 3]
+    assert jc.get("/api/v1/dfdg/fristhistorik/", {"cpr": cpr}).json()["results"] == []
+    rows = jc.get("/api/v1/dfdg/fristhistorik/", {"cpr": ny}).json()["results"]
+    assert [x["id"] for x in rows] == [f["id"]] and [c["status"] for c in rows[0]["statusaendringer"]] == [2, 3]
+    assert jc.get("/api/v1/dfdg/bookinger/", {"cpr": ny}).json()["results"][0]["cpr"] == ny
