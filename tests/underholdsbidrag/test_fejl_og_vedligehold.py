@@ -322,3 +322,14 @@ def test_brugeradvis_163_and_in_run(api, sagsbehandler, satser, client):
     assert "Ny tekst" in page and "Tilgodehavende BB" in page and "Anmodningsbreve" in page
     r = c.patch(URL + f"sager/{pk}/", {"brugeradvis": {"tekst": "%", "frekvens": "%"}}, format="json")
     assert r.status_code == 200 and r.json()["brugeradvis"] is None
+
+
+def test_612_no_letter_when_the_kommune_is_recipient(satser, monkeypatch):
+    """Unreachable under the contract's two tables (every A/B-kode giving bidragskode 02 needs no
+    anmodning); the rule is kept and tested with the bidragskode table patched."""
+    from debitor.underholdsbidrag import beregning
+    sag = opret(forfald="2026-09-15", bp="1505105234")
+    monkeypatch.setattr(beregning, "bidragskode", lambda ab, art, over: "02")
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Meddelelse.objects.filter(koersel=k, nr="612", sag=sag).exists()
+    assert not Anmodningsbrev.objects.exists()
