@@ -6,11 +6,19 @@ from cases.api.filters import CPRFilter
 from cases.models import Opgave, OpgaveStatus
 
 
+#: reason codes of tasks (Opgave.aarsag) with their Danish labels, registered by the app owning the task type
+AARSAGER: dict[str, str] = {}
+
+
+def aarsag_choices():
+    return sorted(AARSAGER.items(), key=lambda kv: kv[1])
+
+
 class OpgaveScreenFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OpgaveStatus.choices, label="Status", empty_label="Alle")
     type = filters.CharFilter(label="Type")
     cpr = CPRFilter(field_name="person__cpr", label="CPR-nummer")
-    aarsag = filters.CharFilter(label="Årsag")
+    aarsag = filters.ChoiceFilter(choices=aarsag_choices, label="Årsag", empty_label="Alle")
 
     class Meta:
         model = Opgave

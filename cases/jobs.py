@@ -87,7 +87,7 @@ def task_filter(ctx) -> None:
     kommune_id = _kommune_id(ctx)
     counts = services.fordel_opgaver(kommune_id, dry_run=ctx.dry_run)
     _record(ctx, counts, "Opgaver placeret i opgavepakker")
-    # the packages' counts are computed on read (cases.selectors.opgavepakker_for); the run logs them
+    # the packages' counts are kept by triggers (cases.OpgavepakkeTaelling); the run logs them
     for kode, aabne, i_alt in services.pakke_antal(kommune_id):
         ctx.log(f"Opgavepakke {kode}: {aabne} åbne af {i_alt}")
 

@@ -196,6 +196,22 @@ class Opgavepakke(models.Model):
         return f"{self.navn} ({self.kommune_id})"
 
 
+class OpgavepakkeTaelling(models.Model):
+    """A package's open and total task counts, kept by statement-level triggers on cases_opgave
+    (migration 0005), so the package screens need not count 1,000,000 tasks (mi32.md). Never
+    written by Django; a derived cache without a foreign key."""
+
+    # a package's row is removed by a trigger when the package is (after Django has set its tasks' package to NULL)
+    opgavepakke = models.OneToOneField(Opgavepakke, primary_key=True, on_delete=models.DO_NOTHING,
+                                       related_name="taelling", db_constraint=False)
+    aabne = models.BigIntegerField(default=0)
+    i_alt = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "opgavepakke-optælling"
+        verbose_name_plural = "opgavepakke-optællinger"
+
+
 class Fordelingsnoegle(models.Model):
     """A routing rule placing tasks in a package (batch.md: task-filter).
     Empty criteria match anything; the lowest ``prioritet`` that matches wins."""
@@ -280,6 +296,10 @@ class Opgave(models.Model):
             # the package's task list: newest first, by status (mi32.md: fast with 1,000,000 tasks)
             models.Index(fields=["opgavepakke", "status", "-id"], name="opgave_pakke_status_idx"),
             models.Index(fields=["opgavepakke", "-id"], name="opgave_pakke_idx"),
+            # the package page's default list (open tasks, newest first) and its årsag filter (mi32.md)
+            models.Index(fields=["opgavepakke", "-id"], name="opgave_pakke_aaben_idx",
+                         condition=Q(status__in=["aaben", "reserveret"])),
+            models.Index(fields=["opgavepakke", "aarsag", "-id"], name="opgave_pakke_aarsag_idx"),
             models.Index(fields=["kommune", "type", "status"], name="opgave_kommune_type_idx"),
             models.Index(fields=["status", "aktiveringsdato"], name="opgave_aktivering_idx"),
         ]

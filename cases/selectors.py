@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
 
 from cases.models import OPEN_STATUSES, Bevilling, Opgave, Opgavepakke, Person, Sag
 
@@ -17,10 +18,11 @@ def bevillinger_for(user):
 
 
 def opgavepakker_for(user):
-    """Packages with their open/total counts (one aggregate query)."""
+    """Packages with their open/total counts, read from the trigger-kept OpgavepakkeTaelling (a
+    join, not a count: fast with 1,000,000 tasks in a package)."""
     return Opgavepakke.objects.for_user(user).annotate(
-        antal_aabne=Count("opgaver", filter=Q(opgaver__status__in=OPEN_STATUSES)),
-        antal_i_alt=Count("opgaver"),
+        antal_aabne=Coalesce(F("taelling__aabne"), 0),
+        antal_i_alt=Coalesce(F("taelling__i_alt"), 0),
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
 
 from cases import selectors, services
-from cases.filters import OpgaveScreenFilter
+from cases.filters import AARSAGER, OpgaveScreenFilter
 from cases.models import Opgave, Sag
 from ky.accesslog import log_cpr_reads
 
@@ -44,6 +44,8 @@ def opgavepakke(request, pk: int):
     if not filterset.is_bound:
         qs = qs.filter(status__in=("aaben", "reserveret"))
     page = _page(qs.order_by("-id"), request)
+    for o in page["rows"]:
+        o.aarsag_tekst = AARSAGER.get(o.aarsag, o.aarsag)
     log_cpr_reads(request.user, [o.person.cpr for o in page["rows"] if o.person_id], f"opgavepakke {pakke.pk}")
     query = request.GET.copy()
     query.pop("side", None)

@@ -60,12 +60,12 @@ def test_sag_page_shows_bevillinger_debitorkonti_and_tasks_and_logs_the_cpr(logg
 def test_package_page_filters_and_logs(logged_in):
     sag, pakke, opgave = _objects(101)
     OpgaveFactory(opgavepakke=pakke, titel="Lukket opgave", udfoert=True)
-    OpgaveFactory(opgavepakke=pakke, titel="Anden type", type="revurdering", aarsag="UKENDT_NR")
+    OpgaveFactory(opgavepakke=pakke, titel="Anden type", type="revurdering", aarsag="ukendt_bevillingsnr")
     html = logged_in.get(f"/opgavepakker/{pakke.pk}/").content.decode()
     assert opgave.titel in html and "Anden type" in html and "Lukket opgave" not in html  # open ones by default
     html = logged_in.get(f"/opgavepakker/{pakke.pk}/?status=udfoert").content.decode()
     assert "Lukket opgave" in html and opgave.titel not in html
-    html = logged_in.get(f"/opgavepakker/{pakke.pk}/?type=revurdering&aarsag=UKENDT_NR").content.decode()
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/?type=revurdering&aarsag=ukendt_bevillingsnr").content.decode()
     assert "Anden type" in html and opgave.titel not in html
     html = logged_in.get(f"/opgavepakker/{pakke.pk}/?cpr={sag.person.cpr[:6]}-{sag.person.cpr[6:]}").content.decode()
     assert opgave.titel in html and "Anden type" not in html
