@@ -23,3 +23,54 @@ def test_task_page_and_tilknyt(client):
     r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"bevilling": b.pk}, follow=True)
     html = r.content.decode()
     assert "Debitorkontoen er tilknyttet" in html and "KLIK-opgave kan markeres som fuldført" in html
+
+
+def _import(n: int, kommune=101, start=0):
+    lines = [f"{kommune};D-{i};0101801234;;KTH;F-{kommune}-{i};TILBAGEBETALING;10,00;5,00;2025-01-01;2025-01-31;2025-02-01"
+             for i in range(start, start + n)]
+    lines.append(f"{kommune};S-{start};0202801234;;SAES;G-{kommune}-{start};MANUEL;10,00;5,00;2025-01-01;2025-01-31;"
+                 "2025-02-01")
+    import_file(io.BytesIO((H + "\n" + "\n".join(lines) + "\n").encode()), kommune=kommune)
+
+
+@pytest.mark.django_db
+def test_package_page_query_count_flat_and_aarsag_choices(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    UserFactory(username="sb", kommuner=[101])
+    client.login(username="sb", password="hemmelig-kode")
+    _import(3)
+    pakke_id = Opgave.objects.filter(type="mi32").first().opgavepakke_id
+    url = f"/opgavepakker/{pakke_id}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url).content.decode()
+    assert "Åbne opgaver: <strong>4</strong>" in html
+    _import(40, start=100)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Åbne opgaver: <strong>45</strong>" in html and len(many) == len(few)
+    # årsag is a choice list of the registered reasons, shown by their labels
+    assert '<option value="manuel_ydelsestype">Særlig støtte eller manuel fordring</option>' in html
+    html = client.get(url + "?aarsag=manuel_ydelsestype").content.decode()
+    assert html.count("Tilknyt debitorkonto S-") == 2 and "Tilknyt debitorkonto D-1<" not in html
+    assert "Ugyldigt filter" in client.get(url + "?aarsag=findes_ikke").content.decode()
+
+
+@pytest.mark.django_db
+def test_other_kommune_sees_404_and_reservation_shown(client):
+    UserFactory(username="sb", kommuner=[101])
+    UserFactory(username="sb2", kommuner=[101])
+    UserFactory(username="aarhus", kommuner=[751])
+    _import(1)
+    opgave = Opgave.objects.filter(type="mi32").first()
+    client.login(username="aarhus", password="hemmelig-kode")
+    assert client.get(f"/opgaver/{opgave.pk}/").status_code == 404
+    assert client.get(f"/opgavepakker/{opgave.opgavepakke_id}/").status_code == 404
+    assert client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"ydelsestype": "KTH"}).status_code == 404
+    client.login(username="sb", password="hemmelig-kode")
+    client.get(f"/opgaver/{opgave.pk}/")  # opening reserves it
+    client.login(username="sb2", password="hemmelig-kode")
+    html = client.get(f"/opgaver/{opgave.pk}/").content.decode()
+    assert "opgaven er reserveret af en anden sagsbehandler" in html
