@@ -60,7 +60,7 @@ def tf_dict(t: TillaegFradrag) -> dict:
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return {"id": t.id, "bp": t.bp.cpr, "tf_kode": t.tf_kode, "bidragsart": t.bidragsart,
             "beloeb": None if t.beloeb is None else f"{t.beloeb:.2f}", "dato": iso(t.dato), "fra_dato": iso(t.fra_dato),
-            "til_dato": iso(t.til_dato), "beloebsmodtager": t.beloebsmodtager, "koersel": t.koersel_id}
+            "til_dato": iso(t.til_dato), "beloebsmodtager": t.beloebsmodtager, "maskinel": t.maskinel, "koersel": t.koersel_id}
 
 
 def anmodning_dict(a: Anmodning) -> dict:
