@@ -15,18 +15,38 @@ from ky.accesslog import log_cpr_reads
 PAGE_SIZE = 50
 
 
-def _page(qs, request):
-    """Pagination that never counts: LIMIT page_size + 1 on an index-ordered
-    query, so page n costs the same with 1,000,000 rows (mi32.md)."""
+def _int(value, default=None):
     try:
-        page = max(1, int(request.GET.get("side", "1")))
-    except ValueError:
-        page = 1
-    start = (page - 1) * PAGE_SIZE
-    rows = list(qs[start:start + PAGE_SIZE + 1])
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _page(qs, request):
+    """Keyset pagination on -id that never counts: "Næste" asks for ids below the page's last
+    (``foer``), "Forrige" for ids above its first (``efter``), LIMIT page size + 1 on an index, so
+    every page costs the same with 1,000,000 rows (mi32.md). ``side`` numbers the page; given alone
+    (an old link) it still works, by OFFSET."""
+    side = _int(request.GET.get("side"), 1)
+    foer, efter = _int(request.GET.get("foer")), _int(request.GET.get("efter"))
+    if foer:
+        rows = list(qs.filter(id__lt=foer).order_by("-id")[:PAGE_SIZE + 1])
+        har_naeste, har_forrige = len(rows) > PAGE_SIZE, True
+        rows = rows[:PAGE_SIZE]
+    elif efter:
+        rows = list(qs.filter(id__gt=efter).order_by("id")[:PAGE_SIZE + 1])
+        har_forrige, har_naeste = len(rows) > PAGE_SIZE, True
+        rows = rows[:PAGE_SIZE][::-1]
+        side = side if har_forrige else 1
+    else:
+        start = (side - 1) * PAGE_SIZE
+        rows = list(qs.order_by("-id")[start:start + PAGE_SIZE + 1])
+        har_naeste, har_forrige = len(rows) > PAGE_SIZE, side > 1
+        rows = rows[:PAGE_SIZE]
     return {
-        "rows": rows[:PAGE_SIZE], "side": page, "har_naeste": len(rows) > PAGE_SIZE, "har_forrige": page > 1,
-        "naeste": page + 1, "forrige": page - 1,
+        "rows": rows, "side": side, "har_naeste": har_naeste and bool(rows), "har_forrige": har_forrige and bool(rows),
+        "naeste": side + 1, "forrige": max(1, side - 1),
+        "foer": rows[-1].pk if rows else None, "efter": rows[0].pk if rows else None,
     }
 
 
@@ -48,7 +68,8 @@ def opgavepakke(request, pk: int):
         o.aarsag_tekst = AARSAGER.get(o.aarsag, o.aarsag)
     log_cpr_reads(request.user, [o.person.cpr for o in page["rows"] if o.person_id], f"opgavepakke {pakke.pk}")
     query = request.GET.copy()
-    query.pop("side", None)
+    for key in ("side", "foer", "efter"):
+        query.pop(key, None)
     return render(request, "cases/opgavepakke.html", {
         "pakke": pakke, "filter": filterset, "page": page, "query": query.urlencode(),
         "fuldfoert": pakke.antal_aabne == 0,

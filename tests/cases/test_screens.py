@@ -108,3 +108,27 @@ def test_screen_query_counts_do_not_grow_with_rows(logged_in):
         logged_in.get(f"/opgaver/{o.pk}/")
     after = {url: _count(logged_in, url) for url in urls}
     assert after == before
+
+
+def test_package_page_keyset_links(logged_in):
+    import re
+
+    pakke = OpgavepakkeFactory(kommune_id=101, kode="KEYSET")
+    ids = sorted((o.pk for o in OpgaveFactory.create_batch(120, opgavepakke=pakke)), reverse=True)
+
+    def shown(html):
+        return [int(x) for x in re.findall(r'href="/opgaver/(\d+)/"', html)]
+
+    def link(html, text):
+        return re.search(r'<a href="(\?[^"]*)">' + text, html).group(1).replace("&amp;", "&")
+
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/").content.decode()
+    assert shown(html) == ids[:50]
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/" + link(html, "Næste")).content.decode()
+    assert shown(html) == ids[50:100] and "Side 2" in html
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/" + link(html, "Næste")).content.decode()
+    assert shown(html) == ids[100:] and "Næste" not in html and "Side 3" in html
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/" + link(html, "‹ Forrige")).content.decode()
+    assert shown(html) == ids[50:100] and "Side 2" in html
+    html = logged_in.get(f"/opgavepakker/{pakke.pk}/" + link(html, "‹ Forrige")).content.decode()
+    assert shown(html) == ids[:50] and "Forrige" not in html
