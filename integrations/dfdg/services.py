@@ -52,8 +52,11 @@ class RequestIdSeen(DomainError):
 
 
 def _check_request_id_form(request_id: str | None) -> None:
-    if request_id is not None and (not request_id or len(request_id) > REQUEST_ID_MAX):
-        raise DomainError(f"x-requestId skal være 1-{REQUEST_ID_MAX} tegn.", "request_id", "x-requestId")
+    """1-46 characters, none of them a control character: HTTP clients may send NUL, which PostgreSQL text
+    cannot hold (it was a 500)."""
+    if request_id is not None and (not request_id or len(request_id) > REQUEST_ID_MAX
+                                   or not all(c == "\t" or (" " <= c and c != "\x7f") for c in request_id)):
+        raise DomainError(f"x-requestId skal være 1-{REQUEST_ID_MAX} synlige tegn.", "request_id", "x-requestId")
 
 
 def check_request_id(request_id: str | None) -> str | None:

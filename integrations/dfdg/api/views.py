@@ -20,8 +20,11 @@ REQUEST_ID = OpenApiParameter(
     description="Valgfrit id (højst 46 tegn). Et id der er set før giver 412, og intet ændres.",
 )
 CPR_PARAM = OpenApiParameter("cpr", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
+                             examples=[OpenApiExample("CPR", value="0101801234")],
                              description="Borgerens CPR-nummer (10 cifre, evt. med bindestreg).")
 FEJL = {400: s.FejlSerializer, 403: s.FejlSerializer, 412: s.FejlSerializer}
+#: reads by CPR: paginated, so a page that does not exist (page=0, page beyond the last) answers 404
+LIST_FEJL = {400: s.FejlSerializer, 403: s.FejlSerializer, 404: s.FejlSerializer}
 EX_8301 = OpenApiExample(
     "Fejl 8301", status_codes=["400"], response_only=True,
     value={"fejl": [{"felt": None, "kode": "8301", "tekst": services.TEKST_8301}]},
@@ -59,7 +62,7 @@ class FristViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
     def get_queryset(self):
         return selectors.frister_for(self.request.user).order_by("id")
 
-    @extend_schema(summary="GetFrist", parameters=[CPR_PARAM], responses={200: s.FristSerializer(many=True), **FEJL},
+    @extend_schema(summary="GetFrist", parameters=[CPR_PARAM], responses={200: s.FristSerializer(many=True), **LIST_FEJL},
                    description="Borgerens frister der ikke er lukkede (roller: jobcenter for egne kommuner, star).")
     def list(self, request):
         qs = selectors.aabne_frister(request.user, cpr_param(request))
@@ -111,7 +114,7 @@ class FristhistorikViewSet(DfdgViewSet):
     serializer_class = s.FristHistorikSerializer
 
     @extend_schema(summary="GetFristhistorik", parameters=[CPR_PARAM],
-                   responses={200: s.FristHistorikSerializer(many=True), **FEJL})
+                   responses={200: s.FristHistorikSerializer(many=True), **LIST_FEJL})
     def list(self, request):
         qs = selectors.fristhistorik(request.user, cpr_param(request))
         page = self.paginate_queryset(qs)
@@ -123,7 +126,7 @@ class FravaerViewSet(DfdgViewSet):
 
     serializer_class = s.FravaerSerializer
 
-    @extend_schema(parameters=[CPR_PARAM], responses={200: s.FravaerSerializer(many=True), **FEJL},
+    @extend_schema(parameters=[CPR_PARAM], responses={200: s.FravaerSerializer(many=True), **LIST_FEJL},
                    description="Borgerens fravær (roller: jobcenter, star).")
     def list(self, request):
         page = self.paginate_queryset(selectors.fravaer_for(cpr_param(request)))
@@ -153,7 +156,7 @@ class BookingViewSet(DfdgViewSet):
 
     serializer_class = s.BookingSerializer
 
-    @extend_schema(parameters=[CPR_PARAM], responses={200: s.BookingSerializer(many=True), **FEJL},
+    @extend_schema(parameters=[CPR_PARAM], responses={200: s.BookingSerializer(many=True), **LIST_FEJL},
                    description="Borgerens bookinger (roller: jobcenter, star).")
     def list(self, request):
         page = self.paginate_queryset(selectors.bookinger_for(cpr_param(request)))
