@@ -50,7 +50,7 @@ def sag_detail(user, pk: int):
         sager_for(user)
         .prefetch_related(
             "bevillinger",
-            Prefetch("debitorkonti", queryset=Debitorkonto.objects.prefetch_related("fordringer")),
+            Prefetch("debitorkonti", queryset=Debitorkonto.objects.prefetch_related("fordringer__posteringer")),
             Prefetch("opgaver", queryset=Opgave.objects.select_related("opgavepakke", "reserveret_af").order_by("-id")),
         )
         .get(pk=pk)
