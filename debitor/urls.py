@@ -10,4 +10,5 @@ TYPE_CONTEXT["mi32"] = views.mi32_context
 AARSAGER.update(Mi32Aarsag.choices)
 urlpatterns = [
     path("debitor/opgaver/<int:pk>/tilknyt/", views.tilknyt, name="tilknyt"),
+    path("debitor/fordringer/<int:pk>/postering/", views.postering, name="postering"),
 ]

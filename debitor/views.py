@@ -1,15 +1,20 @@
-"""MI 32 task screens (mi32.md): extra context for the mi32 task page and the POST that resolves it."""
+"""Debitor screens: the MI 32 task page's context and the POST resolving it (mi32.md), and the
+dækning / afskrivning / nedregulering form of the sag page (seed 002)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 
 from cases import selectors as cs
 from cases.models import OPEN_STATUSES, Ydelsestype
 from debitor import selectors, services
-from debitor.models import Mi32Aarsag
+from debitor.forms import PosteringForm
+from debitor.models import Fordring, Mi32Aarsag
 from ky.api import DomainError
+from ky.roles import Role
 
 
 def mi32_context(request, opgave) -> dict:
@@ -46,3 +51,32 @@ def tilknyt(request, pk: int):
     if opgave.opgavepakke_id:
         return redirect("cases:opgavepakke", pk=opgave.opgavepakke_id)
     return redirect("cases:opgave", pk=pk)
+
+
+@login_required
+@require_POST
+def postering(request, pk: int):
+    """A dækning, afskrivning or nedregulering on a fordring (sag page). Refused with the service's
+    message while the debitorkonto has no sag; bad input changes nothing."""
+    fordring = get_object_or_404(Fordring.objects.for_user(request.user).select_related("debitorkonto"), pk=pk)
+    if request.user.role not in (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN):  # as the API (PosteringView)
+        raise PermissionDenied("Kun sagsbehandlere og kommuneadministratorer kan registrere på fordringer.")
+    form = PosteringForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            p = services.registrer_postering(request.user, fordring, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{p.get_type_display()} på {number_format(p.beloeb, 2)} kr. er registreret på "
+                                      f"fordring {fordring.fordring_id}. Restgælden er nu "
+                                      f"{number_format(p.restgaeld_efter, 2)} kr.")
+    sag_id = fordring.debitorkonto.sag_id
+    if sag_id:
+        return redirect("cases:sag", pk=sag_id)
+    opgave = fordring.debitorkonto.opgaver.filter(type="mi32").order_by("-id").first()
+    return redirect("cases:opgave", pk=opgave.pk) if opgave else redirect("cases:opgavepakker")

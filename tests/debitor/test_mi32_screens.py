@@ -74,3 +74,42 @@ def test_other_kommune_sees_404_and_reservation_shown(client):
     client.login(username="sb2", password="hemmelig-kode")
     html = client.get(f"/opgaver/{opgave.pk}/").content.decode()
     assert "opgaven er reserveret af en anden sagsbehandler" in html
+
+
+@pytest.mark.django_db
+def test_fordring_operations_on_sag_page(client):
+    from debitor.models import Debitorkonto, Fordring, Fordringspostering
+
+    UserFactory(username="sb", kommuner=[101])
+    UserFactory(username="aarhus", kommuner=[751])
+    _import(1)
+    konto = Debitorkonto.objects.get(kontonr="D-0")
+    f = Fordring.objects.get(debitorkonto=konto)
+    client.login(username="sb", password="hemmelig-kode")
+    # no sag yet: refused with a clear message, nothing changes
+    html = client.post(f"/debitor/fordringer/{f.pk}/postering/", {"type": "daekning", "beloeb": "1,00",
+                                                                  "dato": "2026-01-05"}, follow=True).content.decode()
+    assert "ikke tilknyttet en sag" in html and not Fordringspostering.objects.exists()
+    b = BevillingFactory(person=konto.person, sag__person=konto.person)
+    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto=konto).pk}/tilknyt/", {"bevilling": b.pk})
+    sag_url = f"/sager/{b.sag_id}/"
+    html = client.get(sag_url).content.decode()
+    assert "Registrér</button>" in html and 'name="beloeb"' in html
+    for data, fejl in [({"type": "daekning", "beloeb": "9,00", "dato": "2026-01-05"}, "større end restgælden"),
+                       ({"type": "daekning", "beloeb": "0", "dato": "2026-01-05"}, "større end 0"),
+                       ({"type": "daekning", "beloeb": "abc", "dato": "2026-01-05"}, "ikke et gyldigt tal"),
+                       ({"type": "daekning", "beloeb": "1,00", "dato": "05-01-2026"}, "ÅÅÅÅ-MM-DD"),
+                       ({"type": "gave", "beloeb": "1,00", "dato": "2026-01-05"}, "Ukendt type")]:
+        r = client.post(f"/debitor/fordringer/{f.pk}/postering/", data, follow=True)
+        assert r.status_code == 200 and fejl in r.content.decode(), fejl
+    assert not Fordringspostering.objects.exists()
+    r = client.post(f"/debitor/fordringer/{f.pk}/postering/", {"type": "afskrivning", "beloeb": "1,50",
+                                                               "dato": "2026-01-05"}, follow=True)
+    html = r.content.decode()
+    assert r.redirect_chain[-1][0] == sag_url and "Restgælden er nu 3,50 kr." in html
+    assert "Afskrivning 1,50 den 2026-01-05" in html
+    f.refresh_from_db()
+    assert f.restgaeld == 3.5
+    client.login(username="aarhus", password="hemmelig-kode")
+    assert client.post(f"/debitor/fordringer/{f.pk}/postering/", {"type": "daekning", "beloeb": "1,00",
+                                                                  "dato": "2026-01-05"}).status_code == 404

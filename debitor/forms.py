@@ -1,0 +1,16 @@
+from django import forms
+
+from debitor.models import PosteringType
+
+
+class PosteringForm(forms.Form):
+    """A dækning, afskrivning or nedregulering on a fordring (the sag page). The rules (beløb > 0 and
+    ≤ restgæld, the debitorkonto must have a sag) are the service's: debitor.services.registrer_postering."""
+
+    type = forms.ChoiceField(label="Type", choices=PosteringType.choices, error_messages={
+        "required": "Type mangler.",
+        "invalid_choice": "Ukendt type '%(value)s'; vælg dækning, afskrivning eller nedregulering."})
+    beloeb = forms.CharField(label="Beløb", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                             error_messages={"required": "Beløb mangler."})
+    dato = forms.DateField(label="Dato", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "Dato mangler.", "invalid": "Dato skal være på formen ÅÅÅÅ-MM-DD."})
