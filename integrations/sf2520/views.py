@@ -1,14 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from integrations.sf2520 import selectors, services
 from ky.accesslog import log_cpr_reads
 from ky.api import DomainError
+from ky.roles import Role
+
+# as the API (sf2520.md, API: `sagsbehandler` reads and approves, `drift` all)
+ROLLER = (Role.SAGSBEHANDLER, Role.DRIFT)
+
+
+def _tilladt(user) -> bool:
+    return user.is_superuser or user.role in ROLLER
 
 
 def _eff(request, pk):
+    if not _tilladt(request.user):
+        raise PermissionDenied("Kun sagsbehandlere og drift kan se og godkende effektueringer.")
     return get_object_or_404(selectors.effektuering_detalje(request.user), pk=pk)
 
 
@@ -44,5 +55,7 @@ def korriger(request, pk: int):
 
 def opgave_context(request, opgave):
     eid = (opgave.data or {}).get("effektuering")
+    if not _tilladt(request.user):
+        return {"eff": None, "ingen_adgang": True}
     eff = selectors.effektuering_detalje(request.user).filter(pk=eid).first()
     return {"eff": eff}
