@@ -426,14 +426,16 @@ def rater(beloeb: Decimal, antal: int = 6) -> list[Decimal]:
 
 def rateposter(post: Post, brudt_maaneder: int | None = None) -> list[Post]:
     """Split a bidrag into rates (bidragskode 03, ratevis): six, or for a broken period
-    as many as its whole months; rate i falls due i months after the forfaldsdato."""
-    antal = brudt_maaneder if brudt_maaneder else 6
-    antal = max(antal, 1)
+    as many as its whole months (none: one rate); rate i falls due i months after the
+    forfaldsdato. A rate keeps its bidrag's period, so the rates of bidrag whose rate months
+    overlap (monthly or quarterly bidrag) stay distinct items."""
+    antal = 6 if brudt_maaneder is None else max(brudt_maaneder, 1)
     out = []
     for i, b in enumerate(rater(post.beloeb, antal)):
         d = plus_mdr(post.forfaldsdato, i)
-        out.append(Post("rate", post.bidragsart, d, plus_mdr(d, 1) - dt.timedelta(days=1), d, b,
-                        f"rate {i + 1}/{antal} af {post.beloeb:.2f}: {b:.2f}", b))
+        out.append(Post("rate", post.bidragsart, post.periode_fra, post.periode_til, d, b,
+                        f"rate {i + 1}/{antal} af {post.beloeb:.2f} (bidrag forfaldsdato "
+                        f"{post.forfaldsdato.isoformat()}): {b:.2f}", b))
     return out
 
 
