@@ -503,8 +503,18 @@ def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) ->
             raise DomainError("Beløbet må ikke være negativt.", "beloeb", "beloeb")
         if ny < 0 or (felt == "modregning" and ny > brutto):
             raise DomainError("Modregningen skal ligge mellem 0 og udbetalingen.", "beloeb", "beloeb")
-        BeloebKorrektion.objects.create(effektuering=eff, felt=felt, gammel=getattr(eff, felt), ny=ny,
-                                        begrundelse=begrundelse.strip(), bruger=user)
+        linje = Modregning.objects.filter(effektuering=eff).exists()
+        if felt == "modregning" and ny != eff.modregning and not linje:
+            # a withholding is reported to UDK under an agreement (Modregning); without one it never would be
+            raise DomainError("Effektueringen har ingen betalingsadministrationsaftale at modregne for.",
+                              "ingen_aftale", "felt")
+        rettelser = [BeloebKorrektion(effektuering=eff, felt=felt, gammel=getattr(eff, felt), ny=ny,
+                                      begrundelse=begrundelse.strip(), bruger=user)]
+        if felt == "brutto" and modregning != eff.modregning:  # lowered with brutto: audited too
+            rettelser.append(BeloebKorrektion(
+                effektuering=eff, felt="modregning", gammel=eff.modregning, ny=modregning, bruger=user,
+                begrundelse=f"{begrundelse.strip()} (modregningen kan ikke overstige udbetalingen)"))
+        BeloebKorrektion.objects.bulk_create(rettelser)
         eff.brutto, eff.modregning, eff.netto = brutto, modregning, brutto - modregning
         eff.save(update_fields=["brutto", "modregning", "netto"])
         Modregning.objects.filter(effektuering=eff).update(beloeb=modregning)
