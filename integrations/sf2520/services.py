@@ -392,7 +392,10 @@ def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log, *, dry_r
 
     prefix = f"UDK_SF2530_SVAR_{kommune_id:03d}_" if kommune_id else "UDK_SF2530_SVAR_"
     res = {"filer": 0, "oprettet": 0, "opdateret": 0, "ophoert": 0}
+    from cases.models import Kommune
+
     fejl, gode = [], []
+    kommuner = None  # the known kommunekoder, read once when a run without a kommune needs them
     for name, why in sftp.incoming(transport, prefix):
         if why:
             log(f"{name}: ladt ligge ({why})")
@@ -401,11 +404,25 @@ def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log, *, dry_r
         try:
             if kode is None:
                 raise LayoutFejl("filnavnet har ingen kommunekode")
+            if kode != kommune_id:
+                if kommuner is None:
+                    kommuner = set(Kommune.objects.values_list("kode", flat=True))
+                if kode not in kommuner:
+                    kode = None  # no kommune to record the rejection under
+                    raise LayoutFejl(f"filnavnets kommunekode {name.split('_')[3]} er ingen kommune")
             recs = read_file(transport.get(f"IN/{name}"), formats.SF2530_SVAR_LAYOUTS)
+            aftale_linje = {}
             for linje, r in recs:
                 if r["kommunekode"] != kode:
                     raise LayoutFejl(f"kommunekode {r['kommunekode']} passer ikke til filens {kode}", linje=linje,
                                      felt="kommunekode")
+                if r["posttype"] == "20":  # an agreement is named by its aftale-id, once per file
+                    if not r["aftale_id"]:
+                        raise LayoutFejl("aftale-id mangler", linje=linje, felt="aftale_id")
+                    if r["aftale_id"] in aftale_linje:
+                        raise LayoutFejl(f"aftale-id {r['aftale_id']} står også i linje {aftale_linje[r['aftale_id']]}",
+                                         linje=linje, felt="aftale_id")
+                    aftale_linje[r["aftale_id"]] = linje
             detaljer = recs[1:-1]
             if recs[-1][1]["antal"] != len(detaljer):
                 raise LayoutFejl(f"slutposten tæller {recs[-1][1]['antal']}, filen har {len(detaljer)} detaljeposter",

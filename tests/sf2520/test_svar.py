@@ -108,6 +108,8 @@ def test_answer_creates_updates_and_21_ends(inn):
     (b"\r\n".join(answer([aftale()]).split(b"\r\n")[:2]) + b"\r\n", 2),  # no end record
     (answer([aftale(), aftale()[:63] + " " + aftale()[64:]]), 3),  # 20 without status letter
     (b"", None),  # empty file
+    (answer([aftale(), aftale(cpr="0202801234")]), 3),  # the same aftale-id twice (was a raw database error)
+    (answer([aftale(aid="")]), 2),  # a `20` agreement without an aftale-id
 ])
 def test_rejected_whole(inn, data, linje):
     put(inn, data)
@@ -157,3 +159,15 @@ def test_rerun_and_same_answer_again_store_nothing_twice(inn):
     assert third.status == "succeeded" and third.counts["created"] == 0
     assert sorted(A.objects.values_list("aftale_id", "cpr", "status", "maanedligt_beloeb")) == before
     assert len(before) == 2
+
+
+def test_national_run_rejects_an_answer_for_an_unknown_kommune(inn):
+    """A run without a kommune reads every kommune's answers: a kommunekode that is no kommune
+    is a rejection (IN/fejlet/, nothing stored), not a database error that fails every run."""
+    name = "UDK_SF2530_SVAR_999_20260302_000001.txt"
+    put(inn, answer([aftale().replace("20101", "20999", 1)], kommune=999), name)
+    k = run_job("modtag-svar-fra-betalingsadministration", kommune=None, as_of=dt.date(2026, 3, 2))
+    assert k.status == "failed" and name in k.besked and "kommunekode 999" in k.besked, k.besked
+    assert A.objects.count() == 0 and (inn / "fejlet" / name).exists() and not (inn / name).exists()
+    from integrations.sf2520.models import ModtagetFil
+    assert ModtagetFil.objects.get().status == "fejlet"
