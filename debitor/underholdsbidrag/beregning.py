@@ -33,7 +33,7 @@ ADVIS_TEKST = {
     "617": "Tillæg/fradrag til inaktiv bidragsperson effektueres i kommende udbetalingsuge.",
     "618": "Fremtidigt tillæg/fradrag til inaktiv bidragsperson er slettet.",
     "619": "Rater til inaktiv bidragsperson/BB eller ophørt ratevis udbetaling udbetales i kommende udbetalingsuge.",
-    "620": "Negativt beløb for en eller flere bidragspersoner i udbetalingen; totalbeløb ≤ 0 udbetales kontant.",
+    "620": "Negativt beløb for en eller flere bidragspersoner i udbetalingen; et totalbeløb ≤ 0 udbetales kontant.",
     "626": "Bidragsberettiget har statuskode 3 – udbetales kontant.",
     "630": "Negativ afkrævning: summen for bidragspersonen på forfaldsdatoen er negativ.",
     "631": "Bidragspersonen er fyldt 15 år – anmodning kræves fremover.",

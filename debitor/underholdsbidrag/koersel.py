@@ -226,7 +226,7 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
     """seed 004, 3.3.2: per recipient and udbetalingsdato. The recipient is the kommune for
     bidragskode 02 (only T/F 1x with det offentlige as beløbsmodtager get there, since 02-bidrag are
     claim-only), else BB. Kontant for the kommune, a total ≤ 0 or BB status 3 (advis 626); a
-    negative amount for one BP in the payout gives advis 620."""
+    negative amount for a BP in the payout gives advis 620."""
     qs = Beregning.objects.filter(kommune_id=kommune_id, udbetales=True, udbetalt_af__isnull=True,
                                   udbetalingsdato__lte=periode_slut)
     rows = list(qs.values("id", "sag_id", "bp_id", "udbetalingsdato", "beloeb", "type", "bidragsart", "forfaldsdato",
@@ -243,7 +243,9 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
             pr_bp[x["bp_id"]] += x["beloeb"]
         first = linjer[0]
         form = first["sag__udbetalingsform"]
-        if total <= 0 or any(v < 0 for v in pr_bp.values()):
+        # seed 004, 3.3.2: advis 620 when one or more BP have a negative amount in the payout (a
+        # negative total always has one); a total of 0 without a negative BP is only paid kontant
+        if any(v < 0 for v in pr_bp.values()):
             meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
                                      tekst=b.ADVIS_TEKST["620"]))
         if modtager == "kommune" or total <= 0:
