@@ -7,7 +7,8 @@ unless --keep), migrates it, loads N mi32 tasks into kommune 101's MI 32 package
 SELECT (90 % open, six reasons, 100,000 borgere) — the trigger-kept counts are filled by that same
 statement — then ANALYZEs, and times the page in-process with Django's test client (server time:
 view, queries, template; no network), as the median of 15 requests per variant (default list,
-a page near the end as reached by the Næste link, each filter). The raw baseline printed next to it is the page's own list query in SQL.
+a page near the end as reached by the Næste link, each filter). The raw baseline printed next to it is
+the page's own list query in SQL.
 """
 
 import argparse
@@ -74,7 +75,8 @@ def main():
                           'manuel_ydelsestype', 'anden_kommune'])[1 + mod(mod(i, 97), 6)],
                    p.id, 'B-' || i, '{}'::jsonb, now()
             FROM generate_series(1, %s) i
-            JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM cases_person) p ON p.rn = 1 + mod(i, (SELECT count(*) FROM cases_person))""",
+            JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM cases_person) p
+              ON p.rn = 1 + mod(i, (SELECT count(*) FROM cases_person))""",
                     [pakke.pk, args.tasks])
         cur.execute("ANALYZE cases_opgave; ANALYZE cases_person")
         cur.execute("SELECT aabne, i_alt FROM cases_opgavepakketaelling WHERE opgavepakke_id = %s", [pakke.pk])
@@ -104,7 +106,8 @@ def main():
     raw = sql_ms("SELECT * FROM cases_opgave WHERE opgavepakke_id = %s AND status IN ('aaben', 'reserveret') "
                  "ORDER BY id DESC LIMIT 51", [pakke.pk])
     print(f"tasks={args.tasks:,}  raw list query (SQL, 51 rows): {raw:.1f} ms")
-    for label, q in [("default (open, newest first)", ""), ("last pages (Næste-link, keyset)", f"?side=19000&foer={deep}"),
+    for label, q in [("default (open, newest first)", ""),
+                     ("last pages (Næste-link, keyset)", f"?side=19000&foer={deep}"),
                      ("status=udfoert", "?status=udfoert"), ("aarsag=cpr_afviger", "?aarsag=cpr_afviger"),
                      ("aarsag+status", "?aarsag=anden_kommune&status=aaben"), ("cpr", f"?cpr={cpr}"),
                      ("type=mi32", "?type=mi32")]:

@@ -13,4 +13,5 @@ class PosteringForm(forms.Form):
     beloeb = forms.CharField(label="Beløb", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                              error_messages={"required": "Beløb mangler."})
     dato = forms.DateField(label="Dato", widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"required": "Dato mangler.", "invalid": "Dato skal være på formen ÅÅÅÅ-MM-DD."})
+                           error_messages={"required": "Dato mangler.",
+                                           "invalid": "Dato skal være på formen ÅÅÅÅ-MM-DD."})

@@ -177,11 +177,13 @@ def test_sql_validation_matches_reference():
 
 @pytest.mark.django_db
 def test_quotes_and_line_endings():
-    quoted = '"101";"D-9";"0101801234";"";"KTH";"F-9";"TILBAGEBETALING";"10,00";"5,00";"2025-01-01";"2025-01-31";"2025-02-01"'
+    quoted = ('"101";"D-9";"0101801234";"";"KTH";"F-9";"TILBAGEBETALING";"10,00";"5,00";"2025-01-01";'
+              '"2025-01-31";"2025-02-01"')
     broken = line(fid="F-8").replace(";F-8;", ';"F-8;')
     s, ok = run("\ufeff" + H + "\r\n" + line() + "\r\n" + quoted + "\r" + broken + "\r\n\r\n" + line(fid="F-7"))
     assert ok and (s["rows"], s["rejected"], s["fordringer_created"]) == (4, 1, 3)
-    assert s["errors"][0]["line"] == 4 and s["errors"][0]["field"] is None and "anførselstegn" in s["errors"][0]["message"]
+    err = s["errors"][0]
+    assert err["line"] == 4 and err["field"] is None and "anførselstegn" in err["message"]
     assert Fordring.objects.get(fordring_id="F-9").restgaeld == 5
 
 

@@ -26,8 +26,8 @@ def test_task_page_and_tilknyt(client):
 
 
 def _import(n: int, kommune=101, start=0):
-    lines = [f"{kommune};D-{i};0101801234;;KTH;F-{kommune}-{i};TILBAGEBETALING;10,00;5,00;2025-01-01;2025-01-31;2025-02-01"
-             for i in range(start, start + n)]
+    lines = [f"{kommune};D-{i};0101801234;;KTH;F-{kommune}-{i};TILBAGEBETALING;10,00;5,00;2025-01-01;2025-01-31;"
+             "2025-02-01" for i in range(start, start + n)]
     lines.append(f"{kommune};S-{start};0202801234;;SAES;G-{kommune}-{start};MANUEL;10,00;5,00;2025-01-01;2025-01-31;"
                  "2025-02-01")
     import_file(io.BytesIO((H + "\n" + "\n".join(lines) + "\n").encode()), kommune=kommune)
