@@ -10,9 +10,15 @@ from batch.registry import KonstantSpec, batchjob
 from integrations.sf2520 import services
 
 
+def _kommune_id(ctx) -> int:
+    if ctx.kommune is None:
+        raise ValueError("Jobbet kører pr. kommune; der er ikke angivet nogen kommune.")
+    return ctx.kommune.pk
+
+
 @batchjob("dan-effektueringskladder")
 def dan_effektueringskladder(ctx):
-    drafts, modregninger = services.dan_effektueringskladder(ctx.kommune.pk, ctx.as_of)
+    drafts, modregninger = services.dan_effektueringskladder(_kommune_id(ctx), ctx.as_of)
     ctx.count("created", drafts)
     ctx.log(f"{drafts} effektueringskladder, {modregninger} modregninger" + (" (tørkørsel)" if ctx.dry_run else ""))
 
@@ -23,7 +29,7 @@ def dan_effektueringskladder(ctx):
 ])
 def endeligjoer_effektueringer(ctx):
     endelige, afventer = services.endeligjoer_effektueringer(
-        ctx.kommune.pk, ctx.as_of, int(ctx.konstant("godkendelse_graense_procent")))
+        _kommune_id(ctx), ctx.as_of, int(ctx.konstant("godkendelse_graense_procent")))
     ctx.count("updated", endelige + afventer)
     ctx.log(f"{endelige} endeligjort, {afventer} afventer godkendelse" + (" (tørkørsel)" if ctx.dry_run else ""))
 
@@ -32,16 +38,17 @@ def endeligjoer_effektueringer(ctx):
 def sf2520_send_fub_modregninger(ctx):
     from integrations import sftp
 
+    kommune_id = _kommune_id(ctx)
     t = sftp.transport()
     try:
         if ctx.dry_run:
-            antal, beloeb = services.send_modregninger(ctx.kommune.pk, ctx.as_of, t, dry_run=True)
+            antal, beloeb = services.send_modregninger(kommune_id, ctx.as_of, t, dry_run=True)
             if antal:
                 ctx.count("created")
             ctx.log(f"tørkørsel: ville sende {antal} modregninger, {beloeb} kr." if antal
                     else "tørkørsel: ingen modregninger at sende")
             return
-        fil = services.send_modregninger(ctx.kommune.pk, ctx.as_of, t, log=ctx.log)
+        fil = services.send_modregninger(kommune_id, ctx.as_of, t, log=ctx.log)
     finally:
         t.close()
     if fil:
@@ -68,16 +75,17 @@ def sftp_technical_receipt_batch_job(ctx):
 def send_forespoergsel(ctx):
     from integrations import sftp
 
+    kommune_id = _kommune_id(ctx)
     t = sftp.transport()
     try:
         if ctx.dry_run:
-            antal = services.send_forespoergsel(ctx.kommune.pk, ctx.as_of, t, dry_run=True)
+            antal = services.send_forespoergsel(kommune_id, ctx.as_of, t, dry_run=True)
             if antal:
                 ctx.count("created")
             ctx.log(f"tørkørsel: ville sende en forespørgsel med {antal} CPR-numre" if antal
                     else "tørkørsel: ingen forespørgsel at sende")
             return
-        fil = services.send_forespoergsel(ctx.kommune.pk, ctx.as_of, t, log=ctx.log)
+        fil = services.send_forespoergsel(kommune_id, ctx.as_of, t, log=ctx.log)
     finally:
         t.close()
     if fil:
