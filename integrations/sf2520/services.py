@@ -43,13 +43,15 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
         cur.execute(f"""
             INSERT INTO {eff} (bevilling_id, kommune_id, person_id, maaned, periode_fra, periode_til, dage,
                                dage_i_maaned, maanedligt_beloeb, brutto, modregning, netto, status,
-                               udbetalingsdato, forklaring, oprettet)
+                               udbetalingsdato, forklaring, oprettet, forrige_id)
             SELECT b.id, b.kommune_id, b.person_id, %(start)s, x.fra, x.til, x.dage, %(dim)s, b.maanedligt_beloeb,
                    round(b.maanedligt_beloeb * x.dage / %(dim)s, 2), 0, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2),
                    'kladde', %(udb)s,
                    format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', x.dage, %(dim)s, x.fra, x.til,
                           b.maanedligt_beloeb, x.dage, %(dim)s, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2)),
-                   now()
+                   now(),
+                   (SELECT f.id FROM {eff} f WHERE f.bevilling_id = b.id AND f.status = 'endelig'
+                     AND f.maaned < %(start)s ORDER BY f.maaned DESC LIMIT 1)  -- the previous payout, for the screen
             FROM cases_bevilling b
             CROSS JOIN LATERAL (SELECT greatest(b.bevilget_fra, %(start)s::date) AS fra,
                                        least(coalesce(b.bevilget_til, %(end)s::date), %(end)s::date) AS til) x0

@@ -93,3 +93,21 @@ def test_agreement_arriving_after_the_draft_is_added_on_rerun():
     assert k.counts["created"] == 0 and "1 modregninger" in k.log
     e = Effektuering.objects.get()
     assert (e.modregning, e.netto) == (Decimal("1000.00"), Decimal("4000.00")) and "Modregning (aftale A1)" in e.forklaring
+
+
+def test_draft_shows_the_previous_payout_before_finalisation(sagsbehandler):
+    """The screen shows a draft's previous payout (issue 6) from the moment the draft exists,
+    not only once endeligjoer-effektueringer has looked at it."""
+    from django.test import Client
+
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 1, 5))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 5))
+    jan = Effektuering.objects.get(bevilling=b, maaned=dt.date(2026, 1, 1))
+    feb = Effektuering.objects.get(bevilling=b, maaned=dt.date(2026, 2, 1))
+    assert feb.status == "kladde" and feb.forrige == jan and jan.forrige is None
+    c = Client()
+    c.force_login(sagsbehandler)
+    html = c.get(f"/effektueringer/{feb.pk}/").content.decode()
+    assert "10000,00 kr. netto (01-2026)" in html, html
