@@ -210,7 +210,11 @@ def _text(v) -> str:
 def encode_file(lines: Iterable[str]) -> bytes:
     """Records as ISO-8859-1 bytes, CRLF after every record (the last included). A character
     ISO-8859-1 cannot hold raises LayoutFejl naming the line."""
+    lines = list(lines)
     text = "".join(line + CRLF for line in lines)
+    if text.count("\n") != len(lines) or text.count("\r") != len(lines):  # two C-speed scans
+        linje = next(i for i, line in enumerate(lines, 1) if "\r" in line or "\n" in line)
+        raise LayoutFejl("et felt indeholder et linjeskift (CR eller LF)", linje=linje)
     try:
         return text.encode(ENCODING)
     except UnicodeEncodeError as exc:

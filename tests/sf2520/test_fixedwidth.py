@@ -90,3 +90,13 @@ def test_character_outside_iso_8859_1_is_refused_naming_the_line():
     with pytest.raises(LayoutFejl) as exc:
         encode_file([f.SF2520_DETALJE.write(DETALJE), line])
     assert exc.value.linje == 2 and "ISO-8859-1" in str(exc.value)
+
+
+def test_line_break_inside_a_field_is_refused_naming_the_line():
+    """A CR or LF in a text value would split the record: the file the writer made would be one
+    its own strict reader rejects. encode_file refuses it, naming the line."""
+    for brud in ("A\r\nB", "A\nB", "A\rB"):
+        line = f.SF2520_DETALJE.write({**DETALJE, "aftale_id": brud})
+        with pytest.raises(LayoutFejl) as exc:
+            encode_file([f.SF2520_DETALJE.write(DETALJE), f.SF2520_DETALJE.write(DETALJE), line])
+        assert exc.value.linje == 3 and "linjeskift" in str(exc.value)
