@@ -198,6 +198,21 @@ def aendr_sats(sats: Sats, *, beloeb=None, gyldig_fra=None) -> Sats:
     return sats
 
 
+def aendr_aaben_sats(data) -> Sats:
+    """PATCH satser/ {bidragsart, beloeb?, gyldig_fra?}: the open period of the bidragsart (3.11.5)."""
+    if not isinstance(data, dict):
+        raise DomainError("Ugyldig forespørgsel.")
+    f = Fejlsamler()
+    art = _int(data.get("bidragsart"), "bidragsart", f, 11, 39)
+    if art is None and not f.fejl:
+        f.ugyldig("bidragsart", "Bidragsart skal udfyldes.")
+    f.raise_if()
+    s = Sats.objects.filter(bidragsart=art, gyldig_til__isnull=True).first()
+    if s is None:
+        raise DomainError("Ingen åben satsperiode for bidragsarten.", felt="bidragsart")
+    return aendr_sats(s, beloeb=data.get("beloeb"), gyldig_fra=data.get("gyldig_fra"))
+
+
 def satsperioder() -> list[b.SatsPeriode]:
     return [b.SatsPeriode(s.bidragsart, s.gyldig_fra, s.gyldig_til, s.beloeb) for s in Sats.objects.all()]
 
@@ -214,6 +229,9 @@ def _validate_bidrag(raw: dict, felt: str, f: Fejlsamler, eksisterende: Bidrag |
     frek = raw.get("forfaldsfrekvens")
     if art is None or frek in (None, "") or "forfaldsdato" not in raw and eksisterende is None:
         f.add("143", felt)
+        return None
+    if isinstance(frek, bool) or not isinstance(frek, (str, int)):
+        f.ugyldig(f"{felt}.forfaldsfrekvens", "Forfaldsfrekvens skal være M, K, H eller A (art 32: 0–3).")
         return None
     art = _int(art, f"{felt}.bidragsart", f, 11, 39)
     if art is not None and art not in GYLDIGE_ARTER:
@@ -308,6 +326,34 @@ def _validate_brugeradvis(raw, f: Fejlsamler, sag: UBSag | None) -> dict | None:
     return out
 
 
+def _liste(v, felt, f: Fejlsamler) -> list:
+    """A JSON list (absent: empty); anything else is a fejl and counts as empty."""
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        f.ugyldig(felt, "Skal være en liste.")
+        return []
+    return v
+
+
+def _bidrag_noegle(rb) -> tuple | None:
+    """seed 004, 3.1.1.0: a bidrag is identified by bidragsart and BPL (None when they are unusable)."""
+    if not isinstance(rb, dict):
+        return None
+    art, bpl = rb.get("bidragsart"), rb.get("bpl")
+    if isinstance(art, bool) or not isinstance(art, int) or not isinstance(bpl, str):
+        return None
+    return art, bpl
+
+
+def _bpl_felter(raw: dict, felt: str, f: Fejlsamler) -> dict:
+    dis = raw.get("diskretion", False)
+    if not isinstance(dis, bool):
+        f.ugyldig(f"{felt}.diskretion", "Skal være sand/falsk.")
+    return {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
+            "diskretion": bool(dis)}
+
+
 def _check_bb_betaling(form, regnr, kontonr, f: Fejlsamler):
     if form == 1 and not (regnr and kontonr):
         f.ugyldig("bb.regnr", "Registreringsnr. og kontonr. skal udfyldes ved bankoverførsel.")
@@ -367,7 +413,7 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
         seen_bp.add(fields.get("cpr"))
         bidrag = []
         seen_b = set()
-        for j, rb in enumerate(raw.get("bidrag") or []):
+        for j, rb in enumerate(_liste(raw.get("bidrag"), f"{felt}.bidrag", f)):
             vb = _validate_bidrag(rb, f"{felt}.bidrag[{j}]", f, None)
             if vb:
                 key = (vb["bidragsart"], vb["bpl_cpr"])
@@ -377,9 +423,9 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
                 bidrag.append(vb)
         parsed_bps.append((fields, bidrag))
     bpl_paa_bp = {vb["bpl_cpr"] for _, bl in parsed_bps for vb in bl}
-    bpls = data.get("bidragspligtige") or []
+    bpls = _liste(data.get("bidragspligtige"), "bidragspligtige", f)
     parsed_bpl = {}
-    for i, raw in enumerate(bpls if isinstance(bpls, list) else []):
+    for i, raw in enumerate(bpls):
         felt = f"bidragspligtige[{i}]"
         if not isinstance(raw, dict):
             f.ugyldig(felt, "Skal være et objekt.")
@@ -387,8 +433,7 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
         c = _cpr(raw.get("cpr"), f"{felt}.cpr", f)
         if c and c not in bpl_paa_bp:
             f.add("180", f"{felt}.cpr")
-        parsed_bpl[c] = {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
-                         "diskretion": bool(raw.get("diskretion", False))}
+        parsed_bpl[c] = _bpl_felter(raw, felt, f)
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, None) or {}
     f.raise_if()
     idag = dt.date.today()
@@ -441,7 +486,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
         f.add("197", "bb.statuskode")
         f.raise_if()
     bp_by_cpr = {bp.cpr: bp for bp in sag.bidragspersoner.all()}
-    bps = data.get("bidragspersoner") or []
+    bps = _liste(data.get("bidragspersoner"), "bidragspersoner", f)
     if genoptag and not any(isinstance(r, dict) and r.get("statuskode") == 0 for r in bps):
         f.add("178", "bb.statuskode")
     new_form = bb.get("udbetalingsform", sag.udbetalingsform)
@@ -454,11 +499,19 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     bb_aktiv_efter = bb.get("bb_statuskode", sag.bb_statuskode) == 0
     ops = []  # deferred writes
     slettede_bp = set()
-    for i, raw in enumerate(bps if isinstance(bps, list) else []):
+    set_bp = set()
+    for i, raw in enumerate(bps):
         felt = f"bidragspersoner[{i}]"
         if not isinstance(raw, dict):
             f.ugyldig(felt, "Skal være et objekt.")
             continue
+        if not isinstance(raw.get("cpr"), str):
+            f.ugyldig(f"{felt}.cpr", "Ugyldigt CPR-nummer.")
+            continue
+        if raw["cpr"] in set_bp:  # the same BP twice in one transaction
+            f.add("170", f"{felt}.cpr")
+            continue
+        set_bp.add(raw["cpr"])
         bp = bp_by_cpr.get(raw.get("cpr"))
         if raw.get("slet"):
             if bp is None:
@@ -487,17 +540,22 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
             meddel.append(advis("373"))
         eksist = {(x.bidragsart, x.bpl_cpr): x for x in bp.bidrag.all()} if bp else {}
         bidrag_ops = []
-        for j, rb in enumerate(raw.get("bidrag") or []):
+        set_bidrag = set()
+        for j, rb in enumerate(_liste(raw.get("bidrag"), f"{felt}.bidrag", f)):
             bfelt = f"{felt}.bidrag[{j}]"
+            key = _bidrag_noegle(rb)
+            if key is not None and key in set_bidrag:  # the same bidrag twice in one transaction
+                f.add("170", bfelt)
+                continue
+            set_bidrag.add(key)
             if isinstance(rb, dict) and rb.get("forfaldsdato") == "%" and rb.get("forfaldsfrekvens") == "%":
-                x = eksist.get((rb.get("bidragsart"), rb.get("bpl")))
+                x = eksist.get(key) if key else None
                 if x is None:
                     f.add("173", bfelt)
                 else:
                     bidrag_ops.append(("slet", x, None))
                 continue
-            key = (rb.get("bidragsart"), rb.get("bpl")) if isinstance(rb, dict) else None
-            x = eksist.get(key)
+            x = eksist.get(key) if key else None
             vb = _validate_bidrag(rb, bfelt, f, x)
             if vb is None:
                 continue
@@ -510,15 +568,18 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
         aendrede.append(felt)
     if slettede_bp and slettede_bp >= set(bp_by_cpr) and not data.get("slet"):
         f.add("177", "bidragspersoner")
-    bpl_liste = data.get("bidragspligtige") or []
+    bpl_liste = _liste(data.get("bidragspligtige"), "bidragspligtige", f)
+    bpl_nye = {}
     if bpl_liste:
         alle_bpl = set(Bidrag.objects.filter(bp__sag=sag).values_list("bpl_cpr", flat=True))
         for op in ops:
             if op[0] == "bp":
                 alle_bpl |= {vb["bpl_cpr"] for kind, _, vb in op[3] if kind == "gem"}
         for i, raw in enumerate(bpl_liste):
-            if not isinstance(raw, dict) or raw.get("cpr") not in alle_bpl:
+            if not isinstance(raw, dict) or not isinstance(raw.get("cpr"), str) or raw["cpr"] not in alle_bpl:
                 f.add("180", f"bidragspligtige[{i}].cpr")
+                continue
+            bpl_nye[raw["cpr"]] = _bpl_felter(raw, f"bidragspligtige[{i}]", f)
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, sag)
     f.raise_if()
     # ---- writes
@@ -567,10 +628,8 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                         continue
                     setattr(x, k, v)
                 x.save()
-    for raw in bpl_liste:
-        Bidragspligtig.objects.update_or_create(
-            sag=sag, cpr=raw["cpr"],
-            defaults={"afkraevningskommune": raw.get("afkraevningskommune"), "diskretion": bool(raw.get("diskretion"))})
+    for cpr, felter in bpl_nye.items():
+        Bidragspligtig.objects.update_or_create(sag=sag, cpr=cpr, defaults=felter)
     # BPL implied by bidrag
     brugte = set(Bidrag.objects.filter(bp__sag=sag).values_list("bpl_cpr", flat=True))
     har = set(sag.bidragspligtige.values_list("cpr", flat=True))

@@ -64,3 +64,72 @@ def test_payout_with_a_negative_bp_and_positive_total_gives_620(satser):
     k = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert Udbetaling.objects.get(koersel=k).beloeb == D("3938.00")
     assert Meddelelse.objects.filter(koersel=k, nr="620").count() == 1
+
+
+# ------------------------------------------------------------------ bad input: 400 with a message, nothing stored
+URL = "/api/v1/underholdsbidrag/"
+BID = {"bidragsart": 11, "bpl": "0202751234", "forfaldsfrekvens": "H", "forfaldsdato": "2026-01-02"}
+
+
+def _bid(**kw):
+    return {**BID, **kw}
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda b: b["bidragspersoner"][0]["bidrag"][0].update(forfaldsfrekvens=["H"]),
+    lambda b: b["bidragspersoner"][0]["bidrag"][0].update(bidragsart=32, forfaldsfrekvens={"n": 3}),
+    lambda b: b["bidragspersoner"][0].update(bidrag=5),
+    lambda b: b.update(bidragspligtige=5),
+    lambda b: b.update(bidragspligtige=[{"cpr": "0202751234", "diskretion": "ja"}]),
+])
+def test_create_with_unusable_types_is_400_and_stores_nothing(api, sagsbehandler, mutate):
+    from debitor.underholdsbidrag.models import UBSag
+    from tests.underholdsbidrag.conftest import sag_body
+    body = sag_body()
+    mutate(body)
+    r = api.as_user(sagsbehandler).post(URL + "sager/", body, format="json")
+    assert r.status_code == 400 and r.json()["fejl"][0]["tekst"], r.content[:300]
+    assert not UBSag.objects.exists()
+
+
+@pytest.mark.parametrize("patch,kode", [
+    ({"bidragspersoner": [{"cpr": ["x"]}]}, "ugyldig"),
+    ({"bidragspersoner": 5}, "ugyldig"),
+    ({"bidragspersoner": [{"cpr": "1505091234", "bidrag": 5}]}, "ugyldig"),
+    ({"bidragspersoner": [{"cpr": "1505091234", "bidrag": [_bid(bidragsart=[11])]}]}, None),
+    ({"bidragspersoner": [{"cpr": "1505091234", "bidrag": [_bid(bpl=["x"], forfaldsdato="%",
+                                                                forfaldsfrekvens="%")]}]}, "173"),
+    ({"bidragspersoner": [{"cpr": "1505091234", "bidrag": [_bid(forfaldsfrekvens=["H"])]}]}, "ugyldig"),
+    # the same bidrag or BP twice in one transaction (was an IntegrityError)
+    ({"bidragspersoner": [{"cpr": "1505091234", "bidrag": [_bid(bidragsart=12), _bid(bidragsart=12)]}]}, "170"),
+    ({"bidragspersoner": [{"cpr": "0101165234", "statuskode": 0}, {"cpr": "0101165234", "statuskode": 0}]}, "170"),
+    ({"bidragspligtige": [{"cpr": ["x"]}]}, "180"),
+    ({"bidragspligtige": 5}, "ugyldig"),
+    ({"bidragspligtige": [{"cpr": "0202751234", "afkraevningskommune": "abc"}]}, "ugyldig"),
+])
+def test_patch_with_unusable_types_is_400_and_changes_nothing(api, sagsbehandler, patch, kode):
+    from tests.underholdsbidrag.conftest import sag_body
+    c = api.as_user(sagsbehandler)
+    pk = c.post(URL + "sager/", sag_body(), format="json").json()["id"]
+    before = c.get(URL + f"sager/{pk}/").json()
+    r = c.patch(URL + f"sager/{pk}/", patch, format="json")
+    assert r.status_code == 400, r.content[:300]
+    if kode:
+        assert kode in [x["kode"] for x in r.json()["fejl"]], r.json()
+    assert c.get(URL + f"sager/{pk}/").json() == before
+
+
+@pytest.mark.parametrize("method,body", [
+    ("patch", {"bidragsart": "abc", "beloeb": "1"}),
+    ("patch", {"bidragsart": [11], "beloeb": "1"}),
+    ("patch", ["x"]),
+    ("post", ["x"]),
+])
+def test_sats_with_unusable_types_is_400(api, method, body):
+    from debitor.underholdsbidrag.models import Sats
+    from tests.factories import UserFactory
+    Sats.objects.create(bidragsart=11, gyldig_fra=d(2026, 7, 1), beloeb=D("4038.00"))
+    c = api.as_user(UserFactory(faggruppe=True))
+    r = getattr(c, method)(URL + "satser/", body, format="json")
+    assert r.status_code == 400 and r.json()["fejl"][0]["tekst"], r.content[:300]
+    assert list(Sats.objects.values_list("beloeb", flat=True)) == [D("4038.00")]

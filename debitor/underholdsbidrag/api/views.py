@@ -38,15 +38,14 @@ class SatsList(Base):
 
     def post(self, request):
         d = request.data
+        if not isinstance(d, dict):
+            raise DomainError("Ugyldig forespørgsel.")
         s = services.opret_sats(bidragsart=d.get("bidragsart"), gyldig_fra=d.get("gyldig_fra"), beloeb=d.get("beloeb"))
         return Response({**selectors.sats_dict(s), "advis": []}, status=status.HTTP_201_CREATED)
 
     def patch(self, request):
         """PATCH satser/ {bidragsart, beloeb?, gyldig_fra?} changes the open period of the bidragsart."""
-        s = Sats.objects.filter(bidragsart=request.data.get("bidragsart"), gyldig_til__isnull=True).first()
-        if s is None:
-            raise DomainError("Ingen åben satsperiode for bidragsarten.", felt="bidragsart")
-        s = services.aendr_sats(s, beloeb=request.data.get("beloeb"), gyldig_fra=request.data.get("gyldig_fra"))
+        s = services.aendr_aaben_sats(request.data)
         return Response({**selectors.sats_dict(s), "advis": []})
 
 
@@ -63,6 +62,8 @@ class SatsDetail(Base):
                    responses=OpenApiTypes.OBJECT)
     def patch(self, request, pk):
         s = get_object_or_404(Sats, pk=pk)
+        if not isinstance(request.data, dict):
+            raise DomainError("Ugyldig forespørgsel.")
         s = services.aendr_sats(s, beloeb=request.data.get("beloeb"), gyldig_fra=request.data.get("gyldig_fra"))
         return Response({**selectors.sats_dict(s), "advis": []})
 
