@@ -22,7 +22,7 @@ class EffektueringAdmin(admin.ModelAdmin):
     search_fields = ["=id", "=person__cpr"]
     raw_id_fields = ["bevilling", "person", "forrige", "godkendt_af"]
     readonly_fields = ["brutto", "modregning", "netto", "status"]  # changed only through the screen (audit)
-    list_select_related = ["kommune"]
+    list_select_related = ["kommune", "bevilling"]
     show_full_result_count = False
 
 

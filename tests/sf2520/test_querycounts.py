@@ -95,3 +95,29 @@ def test_approval_screens_query_count_does_not_grow_with_corrections(sagsbehandl
         n, html = count(url)
         assert n == before[url], url
         assert "rettelse 5" in html and "sb5" in html
+
+
+@pytest.mark.parametrize("model, make", [
+    ("betalingsadministrationsaftale", _aftale),
+    ("effektuering", _effektuering),
+    ("sendtfil", _fil),
+    ("modtagetfil", lambda: __import__("integrations.sf2520.models", fromlist=["ModtagetFil"]).ModtagetFil.objects
+     .create(kommune_id=101, filnavn=f"UDK_SF2530_SVAR_101_20260302_{next(_n):06d}.txt", status="behandlet")),
+])
+def test_admin_lists_query_count_does_not_grow(model, make):
+    from cases.accounts import create_or_update_user
+
+    c = Client()
+    c.force_login(create_or_update_user("drift-admin", role="drift")[0])
+    make()
+    c.get(f"/admin/sf2520/{model}/")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/admin/sf2520/{model}/").status_code == 200
+        return len(ctx)
+
+    one = count()
+    for _ in range(6):
+        make()
+    assert count() == one
