@@ -111,3 +111,12 @@ def test_draft_shows_the_previous_payout_before_finalisation(sagsbehandler):
     c.force_login(sagsbehandler)
     html = c.get(f"/effektueringer/{feb.pk}/").content.decode()
     assert "10000,00 kr. netto (01-2026)" in html, html
+
+
+@pytest.mark.parametrize("beloeb, brutto", [("10000.01", "5000.01"), ("10000.03", "5000.02"), ("0.01", "0.01")])
+def test_pro_rata_rounds_half_up_once(beloeb, brutto):
+    """15 of 30 days of an odd øre amount lands exactly on half an øre: half up (not to even)."""
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 4, 16), maanedligt_beloeb=Decimal(beloeb))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 4, 20))
+    e = Effektuering.objects.get(bevilling=b)
+    assert (e.dage, e.dage_i_maaned, e.brutto, e.netto) == (15, 30, Decimal(brutto), Decimal(brutto))
