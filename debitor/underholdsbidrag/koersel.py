@@ -323,16 +323,13 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
 
 
 def konto_for(plan: list[tuple], gruppe: str, kode: str, art: int) -> str:
-    """seed 004, 3.5.1.1 (contract): bidragskode before bidragsart, fallback 99999998-05."""
-    for g, k, a, konto in plan:
-        if g == gruppe and k == kode and a is None:
-            return konto
-    for g, k, a, konto in plan:
-        if g == gruppe and k == kode and a == art:
-            return konto
-    for g, k, a, konto in plan:
-        if g == gruppe and a == art and k is None:
-            return konto
+    """seed 004, 3.5.1.1/3 Udkontering: the account with the greatest match, bidragskode before
+    bidragsart: 1) kode and art, 2) kode without art, 3) art without kode, 4) the kontogruppe's
+    account without either; a missing account gives the fejl-konto 99999998-05."""
+    for oenske in ((kode, art), (kode, None), (None, art), (None, None)):
+        for g, k, a, konto in plan:
+            if g == gruppe and (k, a) == oenske:
+                return konto
     return FALLBACK_KONTO
 
 
@@ -347,12 +344,16 @@ def _posteringer(kommune_id, koersel, periode_slut) -> int:
         Beregning.objects.filter(kommune_id=kommune_id, koersel=koersel, type="tf", udbetales=False,
                                  afkraeves=False))
     sums = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    konti: dict[tuple, str] = {}  # (kontogruppe, bidragskode, bidragsart) -> konto, looked up once
     for r in rows.values("bidragskode", "bidragsart", "beloeb", "udbetalingsdato", "bp__cpr", "udbetalt_af_id",
                          "afkraevet_af_id", "udbetales", "afkraeves", "koersel_id"):
         kode, art, bel, dato, cpr = r["bidragskode"], r["bidragsart"], r["beloeb"], r["udbetalingsdato"], r["bp__cpr"]
 
         def post(gruppe, debet, kredit):
-            s = sums[(konto_for(plan, gruppe, kode, art), gruppe, dato, cpr)]
+            konto = konti.get((gruppe, kode, art))
+            if konto is None:
+                konto = konti[(gruppe, kode, art)] = konto_for(plan, gruppe, kode, art)
+            s = sums[(konto, gruppe, dato, cpr)]
             s[0] += debet
             s[1] += kredit
         if r["udbetalt_af_id"] == koersel.pk:

@@ -133,3 +133,26 @@ def test_sats_with_unusable_types_is_400(api, method, body):
     r = getattr(c, method)(URL + "satser/", body, format="json")
     assert r.status_code == 400 and r.json()["fejl"][0]["tekst"], r.content[:300]
     assert list(Sats.objects.values_list("beloeb", flat=True)) == [D("4038.00")]
+
+
+# ------------------------------------------------------------------ kontering (3.5.1.1/3)
+PLAN = [
+    ("bidrag", None, None, "gruppe"),
+    ("bidrag", None, 11, "art11"),
+    ("bidrag", "02", None, "kode02"),
+    ("bidrag", "02", 11, "kode02-art11"),
+]
+
+
+@pytest.mark.parametrize("plan,kode,art,konto", [
+    (PLAN, "02", 11, "kode02-art11"),  # 1) bidragskode and bidragsart
+    (PLAN, "02", 12, "kode02"),  # 2) bidragskode without bidragsart
+    (PLAN, "03", 11, "art11"),  # 3) bidragsart without bidragskode
+    (PLAN, "03", 12, "gruppe"),  # 4) the kontogruppe's account without either
+    (PLAN[1:], "03", 12, "99999998-05"),  # no account: the fejl-konto
+    (list(reversed(PLAN)), "02", 11, "kode02-art11"),  # the order of the rows does not matter
+])
+def test_konto_by_the_seeds_order(plan, kode, art, konto):
+    # seed 004, 3.5.1.1/3 Udkontering: the account with the greatest match, bidragskode before bidragsart
+    from debitor.underholdsbidrag.koersel import konto_for
+    assert konto_for(plan, "bidrag", kode, art) == konto
