@@ -41,6 +41,7 @@ ADVIS_TEKST = {
     "800": "BP slettet (oprydning efter 13 måneders inaktivitet).",
     "801": "BPL slettet (oprydning).",
     "704": "Barnets indtægt overstiger 3 gange normalbidrag.",
+    "634": "Bidragskoden er ændret i forhold til seneste beregning",
 }
 
 

@@ -22,7 +22,7 @@ from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
 BIDRAG_FIELDS = (
     "id", "bidragsart", "bpl_cpr", "forfaldsdato", "forrige_forfaldsdato", "forfaldsfrekvens", "fast_bidrag",
     "procentsats", "bp_id", "bp__cpr", "bp__foedselsdato", "bp__ab_kode", "bp__indtaegt", "bp__anmodning_kraeves",
-    "bp__advis_631_givet", "bp__sag_id", "bp__sag__bb_cpr", "bp__sag__ratevis",
+    "bp__advis_631_givet", "bp__sag_id", "bp__sag__bb_cpr", "bp__sag__ratevis", "bidragskode",
 )
 
 
@@ -48,7 +48,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
     nye: list[dict] = []
-    opdater: list[tuple] = []  # (id, forfaldsdato, forfaldsfrekvens, forrige_forfaldsdato)
+    opdater: list[tuple] = []  # (id, forfaldsdato, forfaldsfrekvens, forrige_forfaldsdato, bidragskode)
     brugte_anm: list[int] = []
     bp_631: set[int] = set()
     bp_markering_slet: set[int] = set()
@@ -87,6 +87,10 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         for nr in res.advis:
             meddel.append(_m(kommune_id, koersel, r, nr))
         kode = b.bidragskode(r["bp__ab_kode"], art, over)
+        if res.poster and r["bidragskode"] and r["bidragskode"] != kode:
+            # seed 004, 3.2.3.1: bidragskode changed since the latest calculation
+            meddel.append(_m(kommune_id, koersel, r, "634",
+                             f"{b.ADVIS_TEKST['634']} ({r['bidragskode']} → {kode}, bidragsart {art})."))
         ud, af = b.udbetales_afkraeves(kode)
         sidste_forfald_i_koersel = None
         for p in res.poster:
@@ -99,7 +103,8 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                     nye.append(_beregning(kommune_id, koersel, r, rp, kode,
                                           b.udbetalingsdato(rp.forfaldsdato, as_of), True, False))
             sidste_forfald_i_koersel = p.forfaldsdato
-        opdater.append((r["id"], res.naeste_forfaldsdato, res.forfaldsfrekvens, _forrige(res, r)))
+        opdater.append((r["id"], res.naeste_forfaldsdato, res.forfaldsfrekvens, _forrige(res, r),
+                        kode if res.poster else r["bidragskode"]))
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
@@ -192,8 +197,9 @@ def _opdater_bidrag(objs: list[tuple]) -> None:
     with connection.cursor() as c:
         c.execute(
             f"UPDATE {Bidrag._meta.db_table} b SET forfaldsdato = v.f, forfaldsfrekvens = v.fr, "
-            "forrige_forfaldsdato = v.ff FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::date[]) "
-            "AS v(id, f, fr, ff) WHERE b.id = v.id",
+            "forrige_forfaldsdato = v.ff, bidragskode = v.k "
+            "FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::date[], %s::text[]) "
+            "AS v(id, f, fr, ff, k) WHERE b.id = v.id",
             [list(x) for x in zip(*objs)])
 
 

@@ -110,6 +110,8 @@ class Bidrag(models.Model):
     fast_bidrag = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     procentsats = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     virkningsdato = models.DateField(null=True, blank=True)  # seed 004, 3.1.1.5
+    # the bidragskode of the latest calculation (seed 004, 3.2.3.1: advis 634 when it changes)
+    bidragskode = models.CharField(max_length=2, blank=True, default="")
 
     objects = scoped_manager()
 

@@ -156,3 +156,19 @@ def test_konto_by_the_seeds_order(plan, kode, art, konto):
     # seed 004, 3.5.1.1/3 Udkontering: the account with the greatest match, bidragskode before bidragsart
     from debitor.underholdsbidrag.koersel import konto_for
     assert konto_for(plan, "bidrag", kode, art) == konto
+
+
+def test_advis_634_when_the_bidragskode_changes(satser):
+    # seed 004, 3.2.3.1: advis when the bidragskode differs from the latest calculation's
+    from debitor.underholdsbidrag.models import Bidrag, Bidragsperson
+    sag = opret(frek="M")
+    k1 = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert not Meddelelse.objects.filter(koersel=k1, nr="634").exists()
+    assert Bidrag.objects.get(bp__sag=sag).bidragskode == "03"
+    Bidragsperson.objects.filter(sag=sag).update(ab_kode=3)  # kommunen indtrådt: 02
+    k2 = run_job(SLUG, kommune=101, as_of=d(2026, 9, 16))
+    m = Meddelelse.objects.get(koersel=k2, nr="634")
+    assert "03 → 02" in m.tekst
+    assert Beregning.objects.get(sag=sag, forfaldsdato=d(2026, 9, 18), type="bidrag").bidragskode == "02"
+    k3 = run_job(SLUG, kommune=101, as_of=d(2026, 10, 14))
+    assert not Meddelelse.objects.filter(koersel=k3, nr="634").exists()
