@@ -172,3 +172,15 @@ def test_advis_634_when_the_bidragskode_changes(satser):
     assert Beregning.objects.get(sag=sag, forfaldsdato=d(2026, 9, 18), type="bidrag").bidragskode == "02"
     k3 = run_job(SLUG, kommune=101, as_of=d(2026, 10, 14))
     assert not Meddelelse.objects.filter(koersel=k3, nr="634").exists()
+
+
+def test_form_shows_a_plain_fejl_without_a_fejlnr(client, sagsbehandler):
+    # a fejl without a seed number is shown as "Fejl", not as "Fejlnr. ugyldig"
+    client.force_login(sagsbehandler)
+    r = client.post("/underholdsbidrag/ny/", {"kommune": "101", "bb_cpr": "0101801234", "bp_cpr": "1505155234",
+                                              "bb_statuskode": "x"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "Skal være et heltal 0–9." in html
+    assert "Fejlnr. ugyldig" not in html and "Fejl (bb.statuskode)" in html
+    r = client.post("/underholdsbidrag/ny/", {"kommune": "751", "bb_cpr": "0101801234", "bp_cpr": "1505155234"})
+    assert "Fejlnr. 190 (kommune)" in r.content.decode()
