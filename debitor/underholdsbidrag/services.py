@@ -158,6 +158,8 @@ def opret_sats(*, bidragsart, gyldig_fra, beloeb) -> Sats:
         f.ugyldig("gyldig_fra", "Fra-dato skal udfyldes.")
     if bel is None and not f.fejl:
         f.ugyldig("beloeb", "Beløb skal udfyldes.")
+    if bel is not None and bel <= 0:
+        f.ugyldig("beloeb", "Satsen skal være større end 0.")
     if art is not None and art not in GYLDIGE_ARTER:
         f.ugyldig("bidragsart", "Ukendt bidragsart.")
     f.raise_if()
@@ -183,6 +185,8 @@ def aendr_sats(sats: Sats, *, beloeb=None, gyldig_fra=None) -> Sats:
     f = Fejlsamler()
     bel = _decimal(beloeb, "beloeb", f)
     fra = _dato(gyldig_fra, "gyldig_fra", f)
+    if bel is not None and bel <= 0:
+        f.ugyldig("beloeb", "Satsen skal være større end 0.")
     f.raise_if()
     if bel is not None:
         sats.beloeb = bel

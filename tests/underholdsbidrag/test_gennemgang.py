@@ -184,3 +184,17 @@ def test_form_shows_a_plain_fejl_without_a_fejlnr(client, sagsbehandler):
     assert "Fejlnr. ugyldig" not in html and "Fejl (bb.statuskode)" in html
     r = client.post("/underholdsbidrag/ny/", {"kommune": "751", "bb_cpr": "0101801234", "bp_cpr": "1505155234"})
     assert "Fejlnr. 190 (kommune)" in r.content.decode()
+
+
+@pytest.mark.parametrize("method,body", [
+    ("post", {"bidragsart": 11, "gyldig_fra": "2027-07-01", "beloeb": "-4100.00"}),
+    ("post", {"bidragsart": 11, "gyldig_fra": "2027-07-01", "beloeb": "0"}),
+    ("patch", {"bidragsart": 11, "beloeb": "-1"}),
+])
+def test_sats_must_be_positive(api, method, body):
+    from debitor.underholdsbidrag.models import Sats
+    from tests.factories import UserFactory
+    Sats.objects.create(bidragsart=11, gyldig_fra=d(2026, 7, 1), beloeb=D("4038.00"))
+    r = getattr(api.as_user(UserFactory(faggruppe=True)), method)(URL + "satser/", body, format="json")
+    assert r.status_code == 400 and r.json()["fejl"][0]["tekst"] == "Satsen skal være større end 0."
+    assert list(Sats.objects.values_list("beloeb", "gyldig_til")) == [(D("4038.00"), None)]
