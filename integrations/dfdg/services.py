@@ -150,13 +150,17 @@ _LUKKEDE_SQL = ",".join(str(int(x)) for x in LUKKEDE)
 #: (seed 003, CreateFrist: an active absence 75 today, or 56/57/10/47/76 whose period contains fristdato);
 #: the first booking of the samtaletype after today. Only when all pass (``ok`` has a row): the request id is
 #: stored, the earlier not-closed frist of the CPR and samtaletype is closed per TRANSITIONS[LUK] with its
-#: history row, and the new frist is inserted with its history row. ``count(*) FROM lukket`` makes the INSERT
+#: history row, and the new frist is inserted with its history row. Times are the statement's start on the
+#: database ((SELECT ts FROM t)): a frist this statement can see and close was committed by a statement
+#: that started earlier, so a frist's history stays in order even when creates race (a time taken in Python
+#: before the statement could be older than the frist it closes). ``count(*) FROM lukket`` makes the INSERT
 #: wait for the UPDATE, so the partial unique index ``en_aaben_frist`` sees the earlier frist closed; a frist a
 #: concurrent create committed first raises IntegrityError on that index and the statement is retried.
 #: Status is computed, never given (seed 003, CreateFrist): Indfriet (activation today) with a booking after
 #: today, else Aktiv (activation today) without fristaktiveringsdato, else Ikke aktiveret.
 _OPRET_SQL = f"""
-WITH chk AS (
+WITH t AS MATERIALIZED (SELECT clock_timestamp() AS ts),
+chk AS (
     SELECT EXISTS (SELECT 1 FROM cases_kommune WHERE kode = %(kommune)s) AS kommune_findes,
            (%(alle)s OR EXISTS (SELECT 1 FROM cases_user_kommuner
                                  WHERE user_id = %(user_id)s AND kommune_id = %(kommune)s)) AS adgang,
@@ -173,15 +177,15 @@ WITH chk AS (
     SELECT booking_id FROM chk WHERE kommune_findes AND adgang AND NOT rid_set AND NOT blokeret
 ), rid AS (
     INSERT INTO dfdg_requestid (request_id, bruger, tidspunkt)
-    SELECT %(rid)s, %(bruger)s, %(now)s FROM ok WHERE %(rid)s::varchar IS NOT NULL
+    SELECT %(rid)s, %(bruger)s, (SELECT ts FROM t) FROM ok WHERE %(rid)s::varchar IS NOT NULL
 ), lukket AS (
-    UPDATE dfdg_frist SET status = {states.case_sql(Event.LUK)}, aendret = %(now)s
+    UPDATE dfdg_frist SET status = {states.case_sql(Event.LUK)}, aendret = (SELECT ts FROM t)
     WHERE cpr = %(cpr)s AND samtaletype = %(samtaletype)s AND status NOT IN ({_LUKKEDE_SQL})
       AND EXISTS (SELECT 1 FROM ok)
     RETURNING id, status
 ), lukket_h AS (
     INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
-    SELECT id, status, %(now)s, 'Lukket ved oprettelse af ny frist' FROM lukket
+    SELECT id, status, (SELECT ts FROM t), 'Lukket ved oprettelse af ny frist' FROM lukket
 ), ny AS (
     INSERT INTO dfdg_frist (kommune_id, cpr, samtaletype, fristdato, fristaktiveringsdato, status, booking_id,
                             oprettet, aendret)
@@ -191,15 +195,15 @@ WITH chk AS (
            CASE WHEN ok.booking_id IS NOT NULL THEN {int(FristStatus.INDFRIET)}
                 WHEN %(aktivering)s::date IS NULL THEN {int(FristStatus.AKTIV)}
                 ELSE {int(FristStatus.IKKE_AKTIVERET)} END,
-           ok.booking_id, %(now)s, %(now)s
+           ok.booking_id, (SELECT ts FROM t), (SELECT ts FROM t)
     FROM ok CROSS JOIN (SELECT count(*) FROM lukket) AS efter_lukning
-    RETURNING id, status, fristaktiveringsdato, booking_id
+    RETURNING id, status, fristaktiveringsdato, booking_id, oprettet
 ), ny_h AS (
     INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
-    SELECT id, status, %(now)s, 'Oprettet' FROM ny
+    SELECT id, status, (SELECT ts FROM t), 'Oprettet' FROM ny
 )
 SELECT chk.kommune_findes, chk.adgang, chk.rid_set, chk.blokeret,
-       ny.id, ny.status, ny.fristaktiveringsdato, ny.booking_id
+       ny.id, ny.status, ny.fristaktiveringsdato, ny.booking_id, ny.oprettet
 FROM chk LEFT JOIN ny ON true
 """
 
@@ -208,7 +212,6 @@ FROM chk LEFT JOIN ny ON true
 _OPRET_PARAMS = (
     ("kommune", "integer"), ("alle", "boolean"), ("user_id", "bigint"), ("rid", "varchar"), ("bruger", "varchar"),
     ("cpr", "varchar"), ("samtaletype", "integer"), ("fristdato", "date"), ("aktivering", "date"), ("today", "date"),
-    ("now", "timestamptz"),
 )
 _OPRET_NAME = "dfdg_opret_frist"
 _OPRET_PREPARE = "PREPARE {} ({}) AS {}".format(
@@ -260,14 +263,13 @@ def opret_frist(user, *, kommune, cpr: str, samtaletype: int, fristdato: dt.date
         "fristdato": fristdato, "aktivering": fristaktiveringsdato, "today": today,
     }
     for _attempt in range(3):
-        params["now"] = now = timezone.now()
         try:
             # in autocommit the statement is its own transaction; inside a caller's transaction a savepoint
             # keeps the caller's work when the statement loses a race
             with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
                 with connection.cursor() as cur:
                     _execute_prepared(cur, params)
-                    kommune_findes, adgang, rid_set, blokeret, frist_id, status, aktivering, booking_id = \
+                    kommune_findes, adgang, rid_set, blokeret, frist_id, status, aktivering, booking_id, now = \
                         cur.fetchone()
         except IntegrityError as exc:
             name = _constraint_name(exc)
@@ -378,9 +380,9 @@ def cpr_skift(user, *, gammel_cpr: str, ny_cpr: str) -> dict:
     """Move every frist (with its history), booking and absence of ``gammel_cpr`` to ``ny_cpr``."""
     if gammel_cpr == ny_cpr:
         raise DomainError("Nyt og gammelt CPR-nummer er ens.", "cpr_ens", "ny_cpr")
-    now = timezone.now()
     gamle = list(_aabne(gammel_cpr))
     nye = {f.samtaletype: f for f in _aabne(ny_cpr)}
+    now = timezone.now()  # after the locks: later than any change of these frister
     # both CPRs may have a not-closed frist of a samtaletype: the older is closed as on CreateFrist
     aeldre = []
     for frist in gamle:
