@@ -275,7 +275,8 @@ def _linje(x):
 
 
 def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
-    """seed 004, 3.4: per BPL and date; each positive one becomes a fordring on the BPL's debitorkonto.
+    """seed 004, 3.4: per BPL, date and afkrævningskommune; each positive one becomes a fordring on the
+    BPL's debitorkonto.
     Afkrævningskommune (3.4.2/4): the registered one, else the sagskommune (the Syddanmark rows
     are left out). Negative control (3.4.2): a negative sum per BP and forfaldsdato gives advis 630."""
     qs = Beregning.objects.filter(kommune_id=kommune_id, afkraeves=True, afkraevet_af__isnull=True,
@@ -291,11 +292,13 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
         if v < 0:
             meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="630",
                                      tekst=b.ADVIS_TEKST["630"]))
+    # the BPL individ (and its afkrævningskommune) belongs to the sag: a BPL on two sager may have two
+    bpl_kommune = {(sag_id, cpr): afk for sag_id, cpr, afk in Bidragspligtig.objects.filter(
+        sag_id__in={r["sag_id"] for r in rows}).values_list("sag_id", "cpr", "afkraevningskommune")}
     grupper = defaultdict(list)
     for r in rows:
-        grupper[(r["bpl_cpr"], r["udbetalingsdato"])].append(r)
-    bpl_kommune = dict(UBSag.objects.filter(kommune_id=kommune_id, bidragspligtige__cpr__in={k[0] for k in grupper})
-                       .values_list("bidragspligtige__cpr", "bidragspligtige__afkraevningskommune"))
+        afk = bpl_kommune.get((r["sag_id"], r["bpl_cpr"])) or kommune_id
+        grupper[(r["bpl_cpr"], r["udbetalingsdato"], afk)].append(r)
     cprs = sorted({k[0] for k in grupper})
     # the BPL's person and debitorkonto (kilde UNDERHOLDSBIDRAG), then the fordringer: COPY, no ORM objects
     copy_rows(Person, [{"cpr": c} for c in cprs], conflict="(cpr) DO NOTHING")
@@ -306,11 +309,11 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
     konti = dict(Debitorkonto.objects.filter(kommune_id=kommune_id, kontonr__in=kontonr.values())
                  .values_list("kontonr", "id"))
     afk, fordringer = [], []
-    for i, ((bpl, dato), linjer) in enumerate(grupper.items()):
+    for i, ((bpl, dato, afk_kommune), linjer) in enumerate(grupper.items()):
         total = sum((x["beloeb"] for x in linjer), Decimal(0))
         fid = f"UB{koersel.pk}-{i + 1}"
         afk.append({"kommune_id": kommune_id, "koersel_id": koersel.pk, "bpl": bpl,
-                    "afkraevningskommune": bpl_kommune.get(bpl) or kommune_id, "dato": dato, "beloeb": total,
+                    "afkraevningskommune": afk_kommune, "dato": dato, "beloeb": total,
                     "linjer": [_linje(x) for x in linjer], "fordring_id": fid if total > 0 else None})
         if total > 0:
             fra = min(x["periode_fra"] for x in linjer)

@@ -198,3 +198,22 @@ def test_sats_must_be_positive(api, method, body):
     r = getattr(api.as_user(UserFactory(faggruppe=True)), method)(URL + "satser/", body, format="json")
     assert r.status_code == 400 and r.json()["fejl"][0]["tekst"] == "Satsen skal være større end 0."
     assert list(Sats.objects.values_list("beloeb", "gyldig_til")) == [(D("4038.00"), None)]
+
+
+def test_afkraevningskommune_is_the_sags_bpl_individ(satser):
+    # seed 004, 3.4.2/4: the registered afkrævningskommune, else the sagskommune. The BPL individ belongs
+    # to the sag, so one BPL on two sager with different registrations gives two claims.
+    from debitor.underholdsbidrag.models import Afkraevning, Bidragspligtig
+    s1 = opret()
+    s2 = opret(bb="0202801234", bp="0101165234")
+    Bidragspligtig.objects.filter(sag=s2).update(afkraevningskommune=751)
+    for _ in range(2):  # whichever sag the lookup meets first
+        Bidragspligtig.objects.filter(sag=s1).update(afkraevningskommune=None)
+        k = run_job(SLUG, kommune=101, as_of=AS_OF)
+        afk = sorted(Afkraevning.objects.filter(koersel=k).values_list("afkraevningskommune", "beloeb"))
+        assert afk == [(101, D("4038.00")), (751, D("4038.00"))]
+        Beregning.objects.all().delete()
+        from debitor.underholdsbidrag.models import Bidrag
+        Bidrag.objects.update(forfaldsdato=d(2026, 8, 18), forrige_forfaldsdato=None)
+        s1, s2 = s2, s1
+        Bidragspligtig.objects.filter(sag=s2).update(afkraevningskommune=751)
