@@ -726,6 +726,17 @@ def registrer_tf(sag: UBSag, data: dict, *, as_of: dt.date) -> tuple[TillaegFrad
             f.ugyldig("beloeb", "Maskinelle tillæg/fradrag skal have beløb.")
     if sag.tillaeg_fradrag.filter(koersel__isnull=True).count() >= 50:
         f.add("218", None)
+    if beloeb is None and not f.fejl:
+        # seed 004, 3.2.3.2: a T/F without amount must be computable from the satser (else the
+        # weekly run would reject it later without the caseworker seeing why)
+        pct13 = next((x.procentsats for x in bp.bidrag.all() if x.bidragsart == 13), None)
+        try:
+            b.beregn_tf(tf_kode, art, fra, til, satsperioder(), as_of, dato, pct13)
+        except b.BeregningsFejl as exc:
+            if "158" in str(exc):
+                f.add("158", "fra_dato")
+            else:
+                f.ugyldig("beloeb", str(exc))
     f.raise_if()
     if maskinel:
         # seed 004, 3.1.1.7: against the primotilgodehavende of the recipient; a BP without

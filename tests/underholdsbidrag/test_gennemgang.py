@@ -217,3 +217,24 @@ def test_afkraevningskommune_is_the_sags_bpl_individ(satser):
         Bidrag.objects.update(forfaldsdato=d(2026, 8, 18), forrige_forfaldsdato=None)
         s1, s2 = s2, s1
         Bidragspligtig.objects.filter(sag=s2).update(afkraevningskommune=751)
+
+
+@pytest.mark.parametrize("data,kode,tekst", [
+    # art 13 without amount needs the BP's art-13 procentsats
+    ({"bidragsart": 13, "fra_dato": "2026-01-01", "til_dato": "2026-03-31"}, "ugyldig", "procentsats"),
+    # no sats for art 12 at all: the fra-dato is before its oldest sats period
+    ({"bidragsart": 12, "fra_dato": "2026-01-01", "til_dato": "2026-03-31"}, "158", "Fra-dato"),
+    # art 11's satser start 2025-07-01
+    ({"bidragsart": 11, "fra_dato": "2025-06-01", "til_dato": "2025-08-31"}, "158", "Fra-dato"),
+])
+def test_tf_without_amount_that_cannot_be_computed_is_refused_at_registration(api, sagsbehandler, satser,
+                                                                               data, kode, tekst):
+    from debitor.underholdsbidrag.models import Sats, TillaegFradrag
+    Sats.objects.create(bidragsart=31, gyldig_fra=d(2020, 1, 1), beloeb=D("5000.00"))  # the oldest sats
+    sag = opret(bp="1505091234")
+    r = api.as_user(sagsbehandler).post(URL + f"sager/{sag.pk}/tillaeg-fradrag/",
+                                        {"bp": "1505091234", "tf_kode": 31, **data}, format="json")
+    assert r.status_code == 400, r.json()
+    f = r.json()["fejl"][0]
+    assert f["kode"] == kode and tekst in f["tekst"], f
+    assert not TillaegFradrag.objects.exists()
