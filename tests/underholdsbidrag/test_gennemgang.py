@@ -238,3 +238,35 @@ def test_tf_without_amount_that_cannot_be_computed_is_refused_at_registration(ap
     f = r.json()["fejl"][0]
     assert f["kode"] == kode and tekst in f["tekst"], f
     assert not TillaegFradrag.objects.exists()
+
+
+def test_sag_page_and_api_query_counts_do_not_grow_with_the_sag(client, api, sagsbehandler, satser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from debitor.underholdsbidrag import services
+    from debitor.underholdsbidrag.models import Bidrag, Bidragsperson
+
+    sag = opret(frek="M")
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    client.force_login(sagsbehandler)
+    c = api.as_user(sagsbehandler)
+
+    def count():
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(f"/underholdsbidrag/{sag.pk}/").status_code == 200
+            assert c.get(URL + f"sager/{sag.pk}/").status_code == 200
+            assert c.get(URL + f"sager/{sag.pk}/beregninger/").status_code == 200
+            assert c.get(URL + f"sager/{sag.pk}/tillaeg-fradrag/").status_code == 200
+            assert c.get(URL + "sager/").status_code == 200
+        return len(q.captured_queries)
+    count()  # warm up (session, first access-log rows)
+    small = count()
+    for i in range(4):
+        bp = Bidragsperson.objects.create(sag=sag, cpr=f"0{i + 1}0116{i}234", foedselsdato=d(2016, 1, 1))
+        Bidrag.objects.create(kommune_id=101, bp=bp, bidragsart=11, bpl_cpr="0202751234",
+                              forfaldsdato=d(2026, 8, 3), forfaldsfrekvens="M")
+        services.registrer_tf(sag, {"bp": bp.cpr, "tf_kode": 31, "bidragsart": 11, "beloeb": "10"}, as_of=AS_OF)
+    run_job(SLUG, kommune=101, as_of=d(2026, 9, 16))
+    opret(bb="0202801234", bp="0101175234")
+    assert count() == small
