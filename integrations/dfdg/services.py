@@ -13,7 +13,6 @@ import functools
 import weakref
 
 from django.db import IntegrityError, ProgrammingError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from cases.services import check_kommune

@@ -1,9 +1,7 @@
-import datetime as dt
-
 import pytest
 from django.db import IntegrityError, transaction
 
-from integrations.dfdg import services, states
+from integrations.dfdg import states
 from integrations.dfdg.models import Booking, Frist, FristStatus as S, FristStatusaendring, Fravaer, RequestId
 from tests.dfdg.conftest import days
 from tests.factories import UserFactory, make_cpr

@@ -3,15 +3,15 @@ import threading
 from rest_framework import serializers
 
 from cases.api.serializers import CPRField, KommuneField
-from integrations.dfdg.models import Booking, Fravaer, Frist, FristStatus, FristStatusaendring, Samtaletype
+from integrations.dfdg.models import Booking, Fravaer, FristStatus, FristStatusaendring, Samtaletype
 
 SAMTALETYPE_FEJL = {"invalid_choice": "Samtaletypen skal være 4, 7 eller 17."}
 
 
 class FristSerializer(serializers.Serializer):
-    """Frist fields of the contract. A plain Serializer with explicit fields: unlike a ModelSerializer it does
-    not introspect the model on every instantiation (CreateFrist's hot path, bench/frister_api.py)."""
+    """En frist for borgerens selvbooking af en samtale i jobcentret."""
 
+    # the contract's frist fields, declared (not a ModelSerializer: no model introspection per instance, hot path)
     id = serializers.IntegerField(read_only=True)
     kommune = serializers.IntegerField(source="kommune_id", read_only=True)
     cpr = serializers.CharField(read_only=True)
@@ -23,10 +23,6 @@ class FristSerializer(serializers.Serializer):
     oprettet = serializers.DateTimeField(read_only=True)
     aendret = serializers.DateTimeField(read_only=True)
 
-    class Meta:
-        fields = ["id", "kommune", "cpr", "samtaletype", "fristdato", "fristaktiveringsdato", "status",
-                  "status_tekst", "oprettet", "aendret"]
-
 
 class StatusaendringSerializer(serializers.ModelSerializer):
     class Meta:
@@ -36,6 +32,8 @@ class StatusaendringSerializer(serializers.ModelSerializer):
 
 
 class FristHistorikSerializer(FristSerializer):
+    """En frist med alle dens statusændringer, ældste først."""
+
     statusaendringer = StatusaendringSerializer(many=True, read_only=True)
 
 
