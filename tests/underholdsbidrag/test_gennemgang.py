@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from batch.services import run_job
 from debitor.underholdsbidrag import beregning as b
@@ -270,3 +271,21 @@ def test_sag_page_and_api_query_counts_do_not_grow_with_the_sag(client, api, sag
     run_job(SLUG, kommune=101, as_of=d(2026, 9, 16))
     opret(bb="0202801234", bp="0101175234")
     assert count() == small
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["M", "K", "H", "A"]), st.integers(0, 90), st.sampled_from(["1505155234", "1505085234"]))
+def test_ratevis_rates_reconcile_with_the_bidrag_over_several_runs(satser, frek, off, bp):
+    # every ratevis bidrag (claimed in full) is paid exactly by its rates, whatever the frequency, also
+    # when the bidrag's rate months overlap and across runs; a BP born 2008 meets the broken period at 18
+    from django.db import transaction
+    with transaction.atomic():
+        sag = opret(forfald=(d(2026, 5, 1) + dt.timedelta(days=off)).isoformat(), frek=frek, ratevis=True, bp=bp)
+        for uger in (0, 4, 8, 12):
+            k = run_job(SLUG, kommune=101, as_of=AS_OF + dt.timedelta(weeks=uger))
+            assert k.status == "succeeded", k.log
+        bidrag = Beregning.objects.filter(sag=sag, type="bidrag")
+        rater = Beregning.objects.filter(sag=sag, type="rate")
+        assert sum(r.beloeb for r in rater) == sum(x.beloeb for x in bidrag)
+        assert all(not x.udbetales and x.afkraeves for x in bidrag)
+        transaction.set_rollback(True)
