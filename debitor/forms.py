@@ -1,6 +1,7 @@
 from django import forms
 
 from debitor.models import PosteringType
+from ky.beloeb import UgyldigtBeloeb, parse_beloeb
 
 
 class PosteringForm(forms.Form):
@@ -15,3 +16,10 @@ class PosteringForm(forms.Form):
     dato = forms.DateField(label="Dato", widget=forms.DateInput(attrs={"type": "date"}),
                            error_messages={"required": "Dato mangler.",
                                            "invalid": "Dato skal være på formen ÅÅÅÅ-MM-DD."})
+
+    def clean_beloeb(self):
+        # typed by a caseworker: a Danish amount ('1.000' is 1000 kr., '2.50' is refused as ambiguous)
+        try:
+            return parse_beloeb(self.cleaned_data["beloeb"])
+        except UgyldigtBeloeb as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -16,6 +16,7 @@ from debitor.models import (
     MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, PosteringType, Tilknytning, TilknytningsMaade,
 )
 from ky.api import Conflict, DomainError
+from ky.beloeb import UgyldigtBeloeb, parse_beloeb
 
 __all__ = ["import_kmd_aktiv", "tilknyt", "registrer_postering"]
 
@@ -86,9 +87,14 @@ def tilknyt(user, opgave: Opgave, *, bevilling: Bevilling | None = None, sag: Sa
 
 
 def _beloeb(value) -> Decimal:
+    if isinstance(value, str):  # a Danish amount as typed ('1.000' is 1000 kr., never 1 kr.; ky.beloeb)
+        try:
+            return parse_beloeb(value)
+        except UgyldigtBeloeb as exc:
+            raise DomainError(str(exc), "beloeb", "beloeb") from None
     try:
-        beloeb = Decimal(str(value).replace(",", "."))
-    except (InvalidOperation, ValueError):
+        beloeb = Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
         raise DomainError("Beløbet er ikke et gyldigt tal.", "beloeb", "beloeb") from None
     if not beloeb.is_finite():
         raise DomainError("Beløbet er ikke et gyldigt tal.", "beloeb", "beloeb")

@@ -97,7 +97,7 @@ def test_fordring_operations_on_sag_page(client):
     assert "Registrér</button>" in html and 'name="beloeb"' in html
     for data, fejl in [({"type": "daekning", "beloeb": "9,00", "dato": "2026-01-05"}, "større end restgælden"),
                        ({"type": "daekning", "beloeb": "0", "dato": "2026-01-05"}, "større end 0"),
-                       ({"type": "daekning", "beloeb": "abc", "dato": "2026-01-05"}, "ikke et gyldigt tal"),
+                       ({"type": "daekning", "beloeb": "abc", "dato": "2026-01-05"}, "ikke et tal"),
                        ({"type": "daekning", "beloeb": "1,00", "dato": "05-01-2026"}, "ÅÅÅÅ-MM-DD"),
                        ({"type": "gave", "beloeb": "1,00", "dato": "2026-01-05"}, "Ukendt type")]:
         r = client.post(f"/debitor/fordringer/{f.pk}/postering/", data, follow=True)
@@ -113,3 +113,26 @@ def test_fordring_operations_on_sag_page(client):
     client.login(username="aarhus", password="hemmelig-kode")
     assert client.post(f"/debitor/fordringer/{f.pk}/postering/", {"type": "daekning", "beloeb": "1,00",
                                                                   "dato": "2026-01-05"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_postering_form_reads_danish_amounts(client):
+    """'1.000' typed on the sag page is 1000 kr. (ky.beloeb), never 1 kr.; '2.50' is ambiguous and refused."""
+    from debitor.models import Debitorkonto, Fordring, Fordringspostering
+
+    UserFactory(username="sb", kommuner=[101])
+    _import(1)
+    konto = Debitorkonto.objects.get(kontonr="D-0")
+    f = Fordring.objects.get(debitorkonto=konto)
+    b = BevillingFactory(person=konto.person, sag__person=konto.person)
+    client.login(username="sb", password="hemmelig-kode")
+    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto=konto).pk}/tilknyt/", {"bevilling": b.pk})
+    url = f"/debitor/fordringer/{f.pk}/postering/"
+    html = client.post(url, {"type": "daekning", "beloeb": "1.000", "dato": "2026-01-05"}, follow=True).content.decode()
+    assert "større end restgælden" in html
+    html = client.post(url, {"type": "daekning", "beloeb": "2.50", "dato": "2026-01-05"}, follow=True).content.decode()
+    assert "kan ikke læses" in html
+    assert not Fordringspostering.objects.exists()
+    client.post(url, {"type": "daekning", "beloeb": "1,25 kr.", "dato": "2026-01-05"})
+    f.refresh_from_db()
+    assert str(f.restgaeld) == "3.75"
