@@ -21,11 +21,15 @@ def mi32_context(request, opgave) -> dict:
     konto = selectors.debitorkonti_for(request.user).filter(pk=opgave.debitorkonto_id).first()
     if konto is None:
         return {}
-    bevillinger = list(cs.bevillinger_for(request.user).filter(person_id=konto.person_id).order_by("-id"))
+    # the borger's bevillinger and sager in the debitorkonto's kommune: the only ones the attach service
+    # accepts (mi32.md); the search by bevillingsnr narrows them
+    bevillinger = cs.bevillinger_for(request.user).filter(kommune_id=konto.kommune_id, person_id=konto.person_id)
     nr = request.GET.get("bevillingsnr", "").strip()
     if nr:
-        bevillinger = list(cs.bevillinger_for(request.user).filter(kmd_aktiv_bevillingsnr=nr).order_by("-id"))
-    sager = list(cs.sager_for(request.user).filter(person_id=konto.person_id).order_by("-id"))
+        bevillinger = bevillinger.filter(kmd_aktiv_bevillingsnr=nr)
+    bevillinger = list(bevillinger.order_by("-id"))
+    sager = list(cs.sager_for(request.user).filter(kommune_id=konto.kommune_id, person_id=konto.person_id)
+                 .order_by("-id"))
     return {"konto": konto, "bevillinger": bevillinger, "sager": sager, "bevillingsnr": nr,
             "ydelsestyper": Ydelsestype.choices, "kan_loese": opgave.status in OPEN_STATUSES,
             "aarsag_tekst": dict(Mi32Aarsag.choices).get(opgave.aarsag, opgave.aarsag)}

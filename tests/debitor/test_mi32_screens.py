@@ -136,3 +136,24 @@ def test_postering_form_reads_danish_amounts(client):
     client.post(url, {"type": "daekning", "beloeb": "1,25 kr.", "dato": "2026-01-05"})
     f.refresh_from_db()
     assert str(f.restgaeld) == "3.75"
+
+
+@pytest.mark.django_db
+def test_task_page_candidates_are_the_borgers_in_the_kontos_kommune(client):
+    """mi32.md: the borger's bevillinger and sager (the search by bevillingsnr among them), in the
+    debitorkonto's kommune — a candidate the attach service would refuse gets no "Tilknyt" button."""
+    from tests.factories import PersonFactory, SagFactory
+
+    UserFactory(username="sb2k", kommuner=[101, 751])
+    _import(1)
+    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    egen = BevillingFactory(person=opgave.person, sag__person=opgave.person, kmd_aktiv_bevillingsnr="777")
+    aarhus_bev = BevillingFactory(uden_sag=True, kommune_id=751, person=opgave.person, kmd_aktiv_bevillingsnr="778")
+    aarhus_sag = SagFactory(kommune_id=751, person=opgave.person)
+    fremmed = BevillingFactory(person=PersonFactory(cpr="0303801234"), kmd_aktiv_bevillingsnr="777")
+    client.login(username="sb2k", password="hemmelig-kode")
+    html = client.get(f"/opgaver/{opgave.pk}/").content.decode()
+    assert f'name="bevilling" value="{egen.pk}"' in html and f'name="sag" value="{egen.sag_id}"' in html
+    assert f'name="bevilling" value="{aarhus_bev.pk}"' not in html and f'name="sag" value="{aarhus_sag.pk}"' not in html
+    html = client.get(f"/opgaver/{opgave.pk}/?bevillingsnr=777").content.decode()
+    assert f'name="bevilling" value="{egen.pk}"' in html and f'name="bevilling" value="{fremmed.pk}"' not in html
