@@ -30,6 +30,11 @@ def sidste_bankdag(d: dt.date) -> dt.date:
     return d
 
 
+def _kr_sql(expr: str) -> str:
+    """SQL giving ``expr`` (numeric) as a Danish amount without unit, "5.100,50" (as ky.beloeb.format_kr)."""
+    return f"translate(to_char({expr}, 'FM999,999,999,990.00'), ',.', '.,')"
+
+
 def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]:
     """One draft per bevilget bevilling with a maanedligt_beloeb for the month of ``as_of``,
     pro rata by days (days covered / days in month x amount, rounded once half up to øre),
@@ -48,7 +53,8 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
                    round(b.maanedligt_beloeb * x.dage / %(dim)s, 2), 0, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2),
                    'kladde', %(udb)s,
                    format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', x.dage, %(dim)s, x.fra, x.til,
-                          b.maanedligt_beloeb, x.dage, %(dim)s, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2)),
+                          {_kr_sql("b.maanedligt_beloeb")}, x.dage, %(dim)s,
+                          {_kr_sql("round(b.maanedligt_beloeb * x.dage / %(dim)s, 2)")}),
                    now(),
                    (SELECT f.id FROM {eff} f WHERE f.bevilling_id = b.id AND f.status = 'endelig'
                      AND f.maaned < %(start)s ORDER BY f.maaned DESC LIMIT 1)  -- the previous payout, for the screen
@@ -84,7 +90,8 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
             )
             UPDATE {eff} e SET modregning = ny.beloeb, netto = e.brutto - ny.beloeb,
                    forklaring = e.forklaring || format(E'\\nModregning (aftale %%s): mindste af aftalens %%s kr. og udbetalingen %%s kr. = %%s kr.',
-                                                      a.aftale_id, a.maanedligt_beloeb, e.brutto, ny.beloeb)
+                                                      a.aftale_id, {_kr_sql("a.maanedligt_beloeb")}, {_kr_sql("e.brutto")},
+                                                      {_kr_sql("ny.beloeb")})
             FROM ny JOIN sf2520_betalingsadministrationsaftale a ON a.id = ny.aftale_id
             WHERE e.id = ny.effektuering_id
         """, {"start": start, "end": end, "k": kommune_id, "ydelser": list(YDELSER_MED_MODREGNING)})
@@ -493,23 +500,27 @@ def godkend_effektuering(user, eff: Effektuering) -> Effektuering:
 
 def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) -> Effektuering:
     """Correct brutto or modregning on a draft (kladde/afventer) with a reason; kept in the audit."""
-    from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+    from decimal import Decimal, ROUND_HALF_UP
 
     from django.db import transaction
 
     from integrations.sf2520.models import BeloebKorrektion
     from ky.api import Conflict, DomainError
+    from ky.beloeb import UgyldigtBeloeb, parse_beloeb
 
     if felt not in ("brutto", "modregning"):
         raise DomainError("Kun brutto eller modregning kan rettes.", "felt", "felt")
     if not (begrundelse or "").strip():
         raise DomainError("Angiv en begrundelse.", "begrundelse", "begrundelse")
-    try:
-        ny = Decimal(str(ny).replace(",", ".")).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    except InvalidOperation:
-        raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb") from None
-    if not ny.is_finite():
-        raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb")
+    if isinstance(ny, (Decimal, int)):
+        if not Decimal(ny).is_finite():
+            raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb")
+        ny = Decimal(ny).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    else:  # typed by a caseworker: Danish, "5.100,50" (ky.beloeb)
+        try:
+            ny = parse_beloeb(ny)
+        except UgyldigtBeloeb as exc:
+            raise DomainError(str(exc), "beloeb", "beloeb") from None
     if abs(ny) >= Decimal("10000000000"):  # max_digits=12, 2 decimals
         raise DomainError("Beløbet er for stort.", "beloeb", "beloeb")
     with transaction.atomic():

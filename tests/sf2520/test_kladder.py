@@ -110,7 +110,7 @@ def test_draft_shows_the_previous_payout_before_finalisation(sagsbehandler):
     c = Client()
     c.force_login(sagsbehandler)
     html = c.get(f"/effektueringer/{feb.pk}/").content.decode()
-    assert "10000,00 kr. netto (01-2026)" in html, html
+    assert "10.000,00 kr. netto (01-2026)" in html, html
 
 
 @pytest.mark.parametrize("beloeb, brutto", [("10000.01", "5000.01"), ("10000.03", "5000.02"), ("0.01", "0.01")])
@@ -120,3 +120,15 @@ def test_pro_rata_rounds_half_up_once(beloeb, brutto):
     run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 4, 20))
     e = Effektuering.objects.get(bevilling=b)
     assert (e.dage, e.dage_i_maaned, e.brutto, e.netto) == (15, 30, Decimal(brutto), Decimal(brutto))
+
+
+def test_forklaring_shows_danish_amounts():
+    """The calculation on the screen reads like the amounts around it: "10.000,00 kr." (issue 6 review)."""
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 2, 15), maanedligt_beloeb=Decimal("10000.00"))
+    Betalingsadministrationsaftale.objects.create(aftale_id="A1", kommune_id=101, cpr=b.person.cpr,
+                                                  maanedligt_beloeb=Decimal("1500.50"), gyldig_fra=dt.date(2026, 1, 1))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 10))
+    e = Effektuering.objects.get(bevilling=b)
+    assert e.forklaring == (
+        "14 af 28 dage (2026-02-15 til 2026-02-28): 10.000,00 kr. × 14 / 28 = 5.000,00 kr.\n"
+        "Modregning (aftale A1): mindste af aftalens 1.500,50 kr. og udbetalingen 5.000,00 kr. = 1.500,50 kr.")
