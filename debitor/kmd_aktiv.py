@@ -336,6 +336,7 @@ def _check(cur, kommune: int, result: Result, today: dt.date):
 
 
 def _reject_in_sql(cur, result: Result):
+    kommune = result.kommune
     # the same fordring_id twice in one file: the second (and later) line is rejected (format spec)
     cur.execute(f"""
         WITH d AS (SELECT fordring_id FROM kmd_checked WHERE {GOOD} GROUP BY fordring_id HAVING count(*) > 1),
@@ -348,25 +349,48 @@ def _reject_in_sql(cur, result: Result):
         result.rejected += 1
         result.errors.append({"line": line, "field": "fordring_id",
                               "message": f"fordring_id {fid} står mere end én gang i filen; linjen er afvist."})
-    # one row per debitorkonto; one whose lines disagree on cpr, bevillingsnr or ydelsestype: all its lines rejected
+    # the import owns only KMD Aktiv's rows: a fordring_id of another source's debitorkonto (e.g. an
+    # underholdsbidrag claim) is rejected, not moved onto a KMD Aktiv konto (checked only when there are any)
+    cur.execute("""SELECT EXISTS (SELECT 1 FROM debitor_fordring f JOIN debitor_debitorkonto d ON d.id = f.debitorkonto_id
+                   WHERE f.kommune_id = %s AND d.kilde <> 'KMD_AKTIV')""", [kommune])
+    if cur.fetchone()[0]:
+        cur.execute(f"""
+            UPDATE kmd_checked s SET afvist = true
+            FROM debitor_fordring f JOIN debitor_debitorkonto d ON d.id = f.debitorkonto_id
+            WHERE f.kommune_id = %s AND d.kilde <> 'KMD_AKTIV' AND s.fordring_id = f.fordring_id AND {GOOD}
+            RETURNING s.line, s.fordring_id""", [kommune])
+        for line, fid in cur.fetchall():
+            result.rejected += 1
+            result.errors.append({"line": line, "field": "fordring_id", "message": (
+                f"fordring_id {fid} findes allerede i KY på en debitorkonto fra en anden kilde end KMD Aktiv; "
+                "linjen er afvist.")})
+    # one row per debitorkonto; one whose lines disagree on cpr, bevillingsnr or ydelsestype, or whose number
+    # is another source's debitorkonto: all its lines rejected
     cur.execute(f"""
         CREATE TEMP TABLE kmd_konti ON COMMIT DROP AS
         SELECT kontonr, min(cpr) AS cpr, nullif(min(coalesce(bevnr, '')), '') AS bevnr,
                min(ydelsestype) AS ydelsestype, min(cpr) <> max(cpr) AS cpr_bad,
                min(coalesce(bevnr, '')) <> max(coalesce(bevnr, '')) AS bevnr_bad,
-               min(ydelsestype) <> max(ydelsestype) AS ydelsestype_bad
+               min(ydelsestype) <> max(ydelsestype) AS ydelsestype_bad, false AS kilde_bad
         FROM kmd_checked WHERE {GOOD} GROUP BY kontonr""")
+    cur.execute("""
+        UPDATE kmd_konti k SET kilde_bad = true FROM debitor_debitorkonto d
+        WHERE d.kommune_id = %s AND d.kilde <> 'KMD_AKTIV' AND d.kontonr = k.kontonr""", [kommune])
     cur.execute(f"""
         UPDATE kmd_checked s SET afvist = true FROM kmd_konti k
-        WHERE k.kontonr = s.kontonr AND (k.cpr_bad OR k.bevnr_bad OR k.ydelsestype_bad) AND {GOOD}
-        RETURNING s.line, s.kontonr, k.cpr_bad, k.bevnr_bad, k.ydelsestype_bad""")
-    for line, konto, c, b, y in cur.fetchall():
+        WHERE k.kontonr = s.kontonr AND (k.cpr_bad OR k.bevnr_bad OR k.ydelsestype_bad OR k.kilde_bad) AND {GOOD}
+        RETURNING s.line, s.kontonr, k.cpr_bad, k.bevnr_bad, k.ydelsestype_bad, k.kilde_bad""")
+    for line, konto, c, b, y, kilde in cur.fetchall():
         result.rejected += 1
+        if kilde:
+            result.errors.append({"line": line, "field": "debitorkonto", "message": (
+                f"Debitorkonto {konto} findes allerede i KY fra en anden kilde end KMD Aktiv; linjen er afvist.")})
+            continue
         felt = "cpr" if c else ("kmd_aktiv_bevillingsnr" if b else "ydelsestype")
         result.errors.append({"line": line, "field": felt, "message": (
             f"Debitorkonto {konto} har forskellige værdier i {felt} på sine linjer; "
             "alle kontoens linjer er afvist.")})
-    cur.execute("DELETE FROM kmd_konti WHERE cpr_bad OR bevnr_bad OR ydelsestype_bad")
+    cur.execute("DELETE FROM kmd_konti WHERE cpr_bad OR bevnr_bad OR ydelsestype_bad OR kilde_bad")
     cur.execute("ANALYZE kmd_konti")
     cur.execute("SELECT count(*) FROM kmd_konti")
     result.debitorkonti = cur.fetchone()[0]

@@ -220,3 +220,26 @@ def test_reimport_keeps_ky_posteringer(api):
     s, _ = run(text.replace("3200,00", "3100,00"))  # KMD Aktiv lowered it: still minus KY's dækning
     f.refresh_from_db()
     assert f.restgaeld == 2900 and s["fordringer_updated"] == 1
+
+
+@pytest.mark.django_db
+def test_rows_touching_another_sources_konto_or_fordring_are_rejected():
+    """The KMD Aktiv import owns only kilde KMD_AKTIV: a line naming an underholdsbidrag debitorkonto or
+    fordring is rejected with its line (it moved the fordring to a KMD konto and rewrote the konto)."""
+    from decimal import Decimal
+
+    from tests.factories import FordringFactory
+
+    ub = FordringFactory(debitorkonto__kontonr="UB0202801234", debitorkonto__kilde="UNDERHOLDSBIDRAG",
+                         debitorkonto__person=PersonFactory(cpr="0202801234"), fordring_id="UB7-1",
+                         fordringstype="UNDERHOLDSBIDRAG", hovedstol=Decimal("900.00"), restgaeld=Decimal("900.00"))
+    s, ok = run("\n".join([H, line(konto="D-1", fid="F-1"), line(konto="D-1", fid="UB7-1"),
+                           line(konto="UB0202801234", fid="F-3", bev="")]))
+    assert ok and (s["rows"], s["rejected"], s["fordringer_created"], s["debitorkonti"]) == (3, 2, 1, 1)
+    assert {(e["line"], e["field"]) for e in s["errors"]} == {(3, "fordring_id"), (4, "debitorkonto")}
+    assert all("anden kilde" in e["message"] for e in s["errors"])
+    ub.refresh_from_db()
+    konto = ub.debitorkonto
+    konto.refresh_from_db()
+    assert ub.debitorkonto.kontonr == "UB0202801234" and ub.restgaeld == 900 and konto.ydelsestype == ""
+    assert not Opgave.objects.filter(debitorkonto=konto).exists()
