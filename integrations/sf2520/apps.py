@@ -7,7 +7,10 @@ class Sf2520Config(AppConfig):
     verbose_name = "SF2520/SF2530 modregning"
 
     def ready(self):
+        from cases.filters import AARSAGER
         from cases.views import TYPE_CONTEXT
+        from integrations.sf2520.models import OpgaveAarsag
         from integrations.sf2520.views import opgave_context
 
         TYPE_CONTEXT["godkend-effektuering"] = opgave_context
+        AARSAGER.update(OpgaveAarsag.choices)  # the task reasons' Danish labels (filter and list)

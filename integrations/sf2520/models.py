@@ -46,6 +46,13 @@ class EffektueringStatus(models.TextChoices):
     ENDELIG = "endelig", "Endelig"
 
 
+class OpgaveAarsag(models.TextChoices):
+    """Reasons (Opgave.aarsag) of the "godkend-effektuering" tasks, registered in cases.filters.AARSAGER."""
+
+    NETTO_AFVIGELSE = "netto-afvigelse", "Netto afviger fra forrige udbetaling"
+    BEVILLING_AENDRET = "bevilling-aendret", "Bevillingen er ændret efter korrektionen"
+
+
 class Effektuering(models.Model):
     """A month's payout of a bevilling: draft (kladde), awaiting approval, or final."""
 

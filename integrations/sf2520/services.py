@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import connection
 
-from integrations.sf2520.models import Effektuering, Modregning
+from integrations.sf2520.models import Effektuering, Modregning, OpgaveAarsag
 
 YDELSER_MED_MODREGNING = ("KTH", "UDH", "HTF")  # sf2520.md: kontanthjælp, uddannelseshjælp, HTF
 
@@ -135,7 +135,7 @@ def endeligjoer_effektueringer(kommune_id: int, as_of: dt.date, graense_procent:
         Opgave.objects.bulk_create([
             Opgave(kommune_id=kommune_id, opgavepakke=pakke, type="godkend-effektuering", person_id=person_id,
                    titel=f"Godkend effektuering for {maaned:%m-%Y}", noegle=f"eff-{eid}",
-                   aarsag="netto-afvigelse", data={"effektuering": eid})
+                   aarsag=OpgaveAarsag.NETTO_AFVIGELSE, data={"effektuering": eid})
             for eid, person_id, maaned in afventer
         ], ignore_conflicts=True)
     return endelige, len(afventer)

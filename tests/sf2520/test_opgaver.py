@@ -1,0 +1,40 @@
+"""The approval task "godkend-effektuering" in the cases task machinery (issue 6 review): its
+reasons are in the task-reason choice list, and it cannot be closed without approving."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from batch.services import run_job
+from cases.filters import AARSAGER
+from cases.models import Bevilling, Opgave
+from integrations.sf2520.models import Effektuering
+from tests.factories import BevillingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _afventer():
+    """A February draft awaiting approval: netto halved against January's payout."""
+    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 1, 5))
+    Bevilling.objects.filter(pk=b.pk).update(bevilget_til=dt.date(2026, 2, 14))
+    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 5))
+    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 2, 5))
+    return Effektuering.objects.get(maaned=dt.date(2026, 2, 1)), Opgave.objects.get(type="godkend-effektuering")
+
+
+def test_sf2520_reasons_are_registered_with_danish_labels(sagsbehandler):
+    eff, opgave = _afventer()
+    assert opgave.aarsag == "netto-afvigelse"
+    assert AARSAGER["netto-afvigelse"] == "Netto afviger fra forrige udbetaling"
+    assert AARSAGER["bevilling-aendret"] == "Bevillingen er ændret efter korrektionen"
+    c = Client()
+    c.force_login(sagsbehandler)
+    html = c.get(f"/opgavepakker/{opgave.opgavepakke_id}/?aarsag=netto-afvigelse").content.decode()
+    assert "Ugyldigt filter" not in html
+    assert '<option value="netto-afvigelse" selected>Netto afviger fra forrige udbetaling</option>' in html
+    assert f">{opgave.titel}</a>" in html and "<td>Netto afviger fra forrige udbetaling</td>" in html
