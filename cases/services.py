@@ -163,6 +163,11 @@ ALLOWED_STATUS_CHANGES = {
 }
 
 
+#: per task type, a check run before such a task is closed (udført/annulleret) by opdater_opgave; it
+#: raises DomainError/Conflict when the task may not be closed that way (registered by the app owning the type)
+AFSLUTNING_KONTROL: dict = {}
+
+
 @transaction.atomic
 def opdater_opgave(user, opgave: Opgave, *, status: str | None = None, reserveret_af=...) -> Opgave:
     """PATCH of a task (api.md): status and reservation, by the transition table above."""
@@ -174,6 +179,8 @@ def opdater_opgave(user, opgave: Opgave, *, status: str | None = None, reservere
             raise DomainError(
                 f"Status kan ikke ændres fra {opgave.get_status_display().lower()} til {status}.", "status", "status"
             )
+        if status in (OpgaveStatus.UDFOERT, OpgaveStatus.ANNULLERET) and opgave.type in AFSLUTNING_KONTROL:
+            AFSLUTNING_KONTROL[opgave.type](user, opgave)
         opgave.status = status
         if status in (OpgaveStatus.UDFOERT, OpgaveStatus.ANNULLERET):
             opgave.afsluttet = timezone.now()
