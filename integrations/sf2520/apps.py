@@ -8,9 +8,12 @@ class Sf2520Config(AppConfig):
 
     def ready(self):
         from cases.filters import AARSAGER
+        from cases.services import AFSLUTNING_KONTROL
         from cases.views import TYPE_CONTEXT
         from integrations.sf2520.models import OpgaveAarsag
+        from integrations.sf2520.services import kontroller_opgave_afslutning
         from integrations.sf2520.views import opgave_context
 
         TYPE_CONTEXT["godkend-effektuering"] = opgave_context
         AARSAGER.update(OpgaveAarsag.choices)  # the task reasons' Danish labels (filter and list)
+        AFSLUTNING_KONTROL["godkend-effektuering"] = kontroller_opgave_afslutning  # closes only by approving

@@ -498,6 +498,17 @@ def godkend_effektuering(user, eff: Effektuering) -> Effektuering:
     return eff
 
 
+def kontroller_opgave_afslutning(user, opgave) -> None:
+    """A "godkend-effektuering" task closes by approving its effektuering (godkend_effektuering);
+    closed any other way (cases task API: udført/annulleret) the effektuering would wait forever
+    with no open task. Registered in cases.services.AFSLUTNING_KONTROL."""
+    from ky.api import Conflict
+
+    eid = (opgave.data or {}).get("effektuering")
+    if Effektuering.objects.filter(pk=eid, status="afventer_godkendelse").exists():
+        raise Conflict("Opgaven lukkes ved at godkende effektueringen.", "effektuering_afventer", "status")
+
+
 def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) -> Effektuering:
     """Correct brutto or modregning on a draft (kladde/afventer) with a reason; kept in the audit."""
     from decimal import Decimal, ROUND_HALF_UP
