@@ -493,10 +493,26 @@ def _route(cur, kommune: int, result: Result, now):
                 startdato=fra) for _, person_id, ydelsestype, fra in chunk])
         Bevilling.objects.bulk_update(
             [Bevilling(pk=row[0], sag_id=s.pk) for row, s in zip(chunk, sager)], ["sag"], batch_size=5000)
+    # a caseworker may attach one of these kontos meanwhile (debitor.services.tilknyt locks the task, then the
+    # konto): lock the open tasks first, in the same order, and attach only a konto that still has no sag
+    cur.execute("SELECT EXISTS (SELECT 1 FROM cases_opgave WHERE kommune_id = %s AND type = %s AND status = ANY(%s))",
+                [kommune, MI32_OPGAVETYPE, list(OPEN_STATUSES)])
+    if cur.fetchone()[0]:
+        cur.execute("""
+            SELECT o.id FROM cases_opgave o
+            WHERE o.kommune_id = %s AND o.type = %s AND o.status = ANY(%s)
+              AND o.noegle = ANY(ARRAY(SELECT kontonr FROM kmd_route WHERE aarsag IS NULL))
+            ORDER BY o.id FOR UPDATE""", [kommune, MI32_OPGAVETYPE, list(OPEN_STATUSES)])
     cur.execute("""
         UPDATE debitor_debitorkonto d SET bevilling_id = r.bevilling_id, sag_id = b.sag_id, aendret = now()
         FROM kmd_route r JOIN cases_bevilling b ON b.id = r.bevilling_id
-        WHERE d.id = r.konto_id AND r.aarsag IS NULL""")
+        WHERE d.id = r.konto_id AND r.aarsag IS NULL AND d.sag_id IS NULL""")
+    attached = cur.rowcount
+    cur.execute("SELECT count(*) FROM kmd_route WHERE aarsag IS NULL")
+    if cur.fetchone()[0] != attached:  # attached by a caseworker meanwhile: neither counted nor given a task
+        cur.execute("""
+            DELETE FROM kmd_route r USING debitor_debitorkonto d
+            WHERE d.id = r.konto_id AND r.aarsag IS NULL AND d.bevilling_id IS DISTINCT FROM r.bevilling_id""")
     # a konto that now attaches automatically closes its earlier MI 32 task
     cur.execute("""
         UPDATE cases_opgave o SET status = 'udfoert', afsluttet = %s,

@@ -243,3 +243,41 @@ def test_rows_touching_another_sources_konto_or_fordring_are_rejected():
     konto.refresh_from_db()
     assert ub.debitorkonto.kontonr == "UB0202801234" and ub.restgaeld == 900 and konto.ydelsestype == ""
     assert not Opgave.objects.filter(debitorkonto=konto).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_does_not_overwrite_a_concurrent_manual_attachment():
+    """A caseworker attaches the konto while a re-import runs that would attach it automatically: the
+    caseworker's sag stays (the import's UPDATE re-checks that the konto still has no sag)."""
+    import time
+
+    import psycopg
+    from django.conf import settings
+
+    from tests.factories import SagFactory
+
+    text = "\n".join([H, line(bev="999")])
+    run(text)
+    konto = Debitorkonto.objects.get()
+    BevillingFactory(person=konto.person, sag__person=konto.person, kmd_aktiv_bevillingsnr="999")
+    caseworkers_sag = SagFactory(person=konto.person)
+    db = settings.DATABASES["default"]
+    other = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                            password=db["PASSWORD"] or None, dbname=db["NAME"])
+    done = []
+
+    def reimport():
+        done.append(run(text)[0])
+        connection.close()
+
+    try:
+        other.execute("UPDATE debitor_debitorkonto SET sag_id = %s WHERE id = %s", [caseworkers_sag.pk, konto.pk])
+        t = threading.Thread(target=reimport)
+        t.start()
+        time.sleep(1.5)  # the import has read the konto as unattached and waits for its row lock
+        other.commit()
+        t.join(30)
+    finally:
+        other.close()
+    konto.refresh_from_db()
+    assert done and konto.sag_id == caseworkers_sag.pk and konto.bevilling_id is None
