@@ -86,6 +86,18 @@ def tilknyt(user, opgave: Opgave, *, bevilling: Bevilling | None = None, sag: Sa
     return konto
 
 
+def kontroller_mi32_afslutning(user, opgave: Opgave):
+    """cases.services.AFSLUTNING_KONTROL for MI 32: a task is closed only by attaching its debitorkonto
+    (mi32.md 'Resolving a task'; seed 002: every KMD Aktiv fordring must end up on a sag). A plain status
+    change to udført or annulleret would empty the package with the konto unattached: refused until it has
+    a sag."""
+    if opgave.debitorkonto_id and not Debitorkonto.objects.filter(pk=opgave.debitorkonto_id,
+                                                                  sag__isnull=False).exists():
+        raise DomainError("En MI 32-opgave løses ved at tilknytte debitorkontoen (Tilknyt bevilling, Tilknyt "
+                          "eksisterende sag eller Opret ny sag); debitorkontoen har endnu ingen sag.",
+                          "ikke_tilknyttet", "status")
+
+
 def _beloeb(value) -> Decimal:
     if isinstance(value, str):  # a Danish amount as typed ('1.000' is 1000 kr., never 1 kr.; ky.beloeb)
         try:

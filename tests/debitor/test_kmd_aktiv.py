@@ -281,3 +281,16 @@ def test_import_does_not_overwrite_a_concurrent_manual_attachment():
         other.close()
     konto.refresh_from_db()
     assert done and konto.sag_id == caseworkers_sag.pk and konto.bevilling_id is None
+
+
+@pytest.mark.django_db
+def test_mi32_task_cannot_be_patched_udfoert_without_attaching(api):
+    """An MI 32 task is done when its debitorkonto has a sag (mi32.md); PATCH status=udfoert on an
+    unattached one would empty the package with the konto still unattached: 400, nothing changed."""
+    user = UserFactory(username="sbp", kommuner=[101])
+    run("\n".join([H, line(bev="")]))
+    opgave = Opgave.objects.get(type="mi32")
+    r = api.as_user(user).patch(f"/api/v1/opgaver/{opgave.pk}/", {"status": "udfoert"}, format="json")
+    assert r.status_code == 400 and "Tilknyt" in r.json()["fejl"][0]["tekst"]
+    opgave.refresh_from_db()
+    assert opgave.status == "aaben"
