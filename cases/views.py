@@ -27,7 +27,7 @@ def _page(qs, request):
     (``foer``), "Forrige" for ids above its first (``efter``), LIMIT page size + 1 on an index, so
     every page costs the same with 1,000,000 rows (mi32.md). ``side`` numbers the page; given alone
     (an old link) it still works, by OFFSET."""
-    side = _int(request.GET.get("side"), 1)
+    side = min(_int(request.GET.get("side"), 1), 10**9)  # an absurd page number must not overflow OFFSET (bigint)
     foer, efter = _int(request.GET.get("foer")), _int(request.GET.get("efter"))
     if foer:
         rows = list(qs.filter(id__lt=foer).order_by("-id")[:PAGE_SIZE + 1])

@@ -157,3 +157,15 @@ def test_task_page_candidates_are_the_borgers_in_the_kontos_kommune(client):
     assert f'name="bevilling" value="{aarhus_bev.pk}"' not in html and f'name="sag" value="{aarhus_sag.pk}"' not in html
     html = client.get(f"/opgaver/{opgave.pk}/?bevillingsnr=777").content.decode()
     assert f'name="bevilling" value="{egen.pk}"' in html and f'name="bevilling" value="{fremmed.pk}"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["side=99999999999999999999", "foer=99999999999999999999", "efter=99999999999999999999",
+                               "side=-5", "foer=abc"])
+def test_package_page_odd_paging_parameters_do_not_500(client, q):
+    UserFactory(username="sb", kommuner=[101])
+    _import(1)
+    pakke_id = Opgave.objects.filter(type="mi32").first().opgavepakke_id
+    client.login(username="sb", password="hemmelig-kode")
+    r = client.get(f"/opgavepakker/{pakke_id}/?{q}")
+    assert r.status_code == 200
