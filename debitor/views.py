@@ -35,16 +35,24 @@ def mi32_context(request, opgave) -> dict:
             "aarsag_tekst": dict(Mi32Aarsag.choices).get(opgave.aarsag, opgave.aarsag)}
 
 
+def _id(value: str) -> int:
+    if not value.strip().isdigit():
+        raise DomainError("Ugyldigt valg: vælg en bevilling eller sag i listen.", "id", None)
+    return int(value)
+
+
 @login_required
 @require_POST
 def tilknyt(request, pk: int):
     opgave = get_object_or_404(cs.opgaver_for(request.user), pk=pk)
+    if request.user.role != Role.SAGSBEHANDLER:  # mi32.md: a caseworker resolves a task (as the API, TilknytView)
+        raise PermissionDenied("Kun sagsbehandlere kan løse MI 32-opgaver.")
     kwargs = {}
     try:
         if request.POST.get("bevilling"):
-            kwargs["bevilling"] = get_object_or_404(cs.bevillinger_for(request.user), pk=request.POST["bevilling"])
+            kwargs["bevilling"] = get_object_or_404(cs.bevillinger_for(request.user), pk=_id(request.POST["bevilling"]))
         elif request.POST.get("sag"):
-            kwargs["sag"] = get_object_or_404(cs.sager_for(request.user), pk=request.POST["sag"])
+            kwargs["sag"] = get_object_or_404(cs.sager_for(request.user), pk=_id(request.POST["sag"]))
         else:
             kwargs["opret_sag"] = {"ydelsestype": request.POST.get("ydelsestype")}
         services.tilknyt(request.user, opgave, **kwargs)

@@ -169,3 +169,32 @@ def test_package_page_odd_paging_parameters_do_not_500(client, q):
     client.login(username="sb", password="hemmelig-kode")
     r = client.get(f"/opgavepakker/{pakke_id}/?{q}")
     assert r.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{"bevilling": "abc"}, {"sag": "1x"}, {"ydelsestype": "XXX"}, {}])
+def test_tilknyt_screen_bad_input_is_a_message_not_a_500(client, data):
+    from debitor.models import Debitorkonto
+
+    UserFactory(username="sb", kommuner=[101])
+    _import(1)
+    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    client.login(username="sb", password="hemmelig-kode")
+    r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", data, follow=True)
+    assert r.status_code in (200, 404)
+    assert Debitorkonto.objects.get(pk=opgave.debitorkonto_id).sag_id is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["kommuneadmin", "jobcenter"])
+def test_tilknyt_screen_only_for_sagsbehandlere(client, role):
+    """mi32.md: a caseworker (role sagsbehandler) resolves a task — on the screen as in the API (403)."""
+    from debitor.models import Debitorkonto
+
+    UserFactory(username="adm", role=role, kommuner=[101])
+    _import(1)
+    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    client.login(username="adm", password="hemmelig-kode")
+    r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"ydelsestype": "KTH"})
+    assert r.status_code in (403, 404)
+    assert Debitorkonto.objects.get(pk=opgave.debitorkonto_id).sag_id is None
