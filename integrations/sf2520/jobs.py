@@ -18,9 +18,16 @@ def _kommune_id(ctx) -> int:
 
 @batchjob("dan-effektueringskladder")
 def dan_effektueringskladder(ctx):
-    drafts, modregninger = services.dan_effektueringskladder(_kommune_id(ctx), ctx.as_of)
-    ctx.count("created", drafts)
-    ctx.log(f"{drafts} effektueringskladder, {modregninger} modregninger" + (" (tørkørsel)" if ctx.dry_run else ""))
+    r = services.dan_effektueringskladder(_kommune_id(ctx), ctx.as_of)
+    ctx.count("created", r["oprettet"])
+    ctx.count("updated", r["genberegnet"] + r["fjernet"] + r["nyt_markeret"])
+    tør = " (tørkørsel)" if ctx.dry_run else ""
+    ctx.log(f"{r['oprettet']} effektueringskladder, {r['modregninger']} modregninger" + tør)
+    if r["genberegnet"] or r["fjernet"]:
+        ctx.log(f"{r['genberegnet']} kladder genberegnet efter ændret bevilling, {r['fjernet']} fjernet "
+                "(bevillingen udbetaler ikke længere i måneden)" + tør)
+    if r["markeret"]:
+        ctx.log(f"{r['markeret']} rettede kladder afventer godkendelse: bevillingen er ændret efter korrektionen" + tør)
 
 
 @batchjob("endeligjoer-effektueringer", konstanter=[

@@ -35,38 +35,129 @@ def _kr_sql(expr: str) -> str:
     return f"translate(to_char({expr}, 'FM999,999,999,990.00'), ',.', '.,')"
 
 
-def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]:
+# the month's payouts as the bevillinger say now: one row per bevilget bevilling with an amount
+# overlapping the month, pro rata by days (seed 001; sf2520.md, dan-effektueringskladder)
+_MAAL = """
+    maal AS (
+        SELECT b.id AS bevilling_id, b.kommune_id, b.person_id, x.fra, x.til, x.dage, b.maanedligt_beloeb,
+               round(b.maanedligt_beloeb * x.dage / %(dim)s, 2) AS brutto
+        FROM cases_bevilling b
+        CROSS JOIN LATERAL (SELECT greatest(b.bevilget_fra, %(start)s::date) AS fra,
+                                   least(coalesce(b.bevilget_til, %(end)s::date), %(end)s::date) AS til) x0
+        CROSS JOIN LATERAL (SELECT x0.fra, x0.til, (x0.til - x0.fra + 1) AS dage) x
+        WHERE b.kommune_id = %(k)s AND b.status = 'bevilget' AND b.maanedligt_beloeb IS NOT NULL
+          AND b.bevilget_fra <= %(end)s AND (b.bevilget_til IS NULL OR b.bevilget_til >= %(start)s)
+    )"""
+_FORKLARING = f"""format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', m.dage, %(dim)s, m.fra, m.til,
+                         {_kr_sql("m.maanedligt_beloeb")}, m.dage, %(dim)s, {_kr_sql("m.brutto")})"""
+FJERNET_NOTE = "Effektueringen er fjernet: bevillingen udbetaler ikke længere i måneden."
+AENDRET_NOTE = "Bevillingen er ændret efter korrektionen"
+
+
+def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
     """One draft per bevilget bevilling with a maanedligt_beloeb for the month of ``as_of``,
     pro rata by days (days covered / days in month x amount, rounded once half up to øre),
     with a modregning = min(agreement's monthly amount, payout) for an agreement active in
-    the month. Set-based: INSERT ... SELECT ... ON CONFLICT DO NOTHING. Returns (drafts, modregninger)."""
+    the month. Set-based: INSERT ... SELECT ... ON CONFLICT DO NOTHING.
+
+    A re-run brings the month's drafts not yet final (kladde, afventer_godkendelse) up to date with
+    the bevilling (docs/sf2520.md, "Stale drafts"): an uncorrected draft is recomputed in place (its
+    modregning too) or, when its bevilling no longer pays the month, removed with its modregning (its
+    task cancelled); a draft a caseworker corrected is never overwritten: when its bevilling changed
+    it awaits approval with its task open, noted "Bevillingen er ændret efter korrektionen".
+    Returns counts {oprettet, modregninger, genberegnet, fjernet, markeret, nyt_markeret}."""
+    from cases.models import Opgave
+    from cases.services import opgavepakke
+
     start, end = maaned_af(as_of)
     dim = end.day
     udbetalingsdato = sidste_bankdag(end)  # paid in arrears on the month's last bank day
     eff, mod = Effektuering._meta.db_table, Modregning._meta.db_table
+    p = {"start": start, "end": end, "dim": dim, "udb": udbetalingsdato, "k": kommune_id}
+    res = {"oprettet": 0, "modregninger": 0, "genberegnet": 0, "fjernet": 0, "markeret": 0, "nyt_markeret": 0}
     with connection.cursor() as cur:
+        # lock the month's open drafts first: a correction or approval in flight finishes before we
+        # read them (the next statement's snapshot sees it), or waits for this run
+        cur.execute(f"""SELECT id FROM {eff} WHERE kommune_id = %(k)s AND maaned = %(start)s
+                        AND status IN ('kladde', 'afventer_godkendelse') ORDER BY id FOR UPDATE""", p)
+        if cur.fetchone():
+            cur.execute(f"""
+                WITH {_MAAL}
+                SELECT e.id, e.person_id, m.bevilling_id IS NULL AS betaler_ikke,
+                       EXISTS (SELECT 1 FROM sf2520_beloebkorrektion k WHERE k.effektuering_id = e.id) AS korrigeret
+                FROM {eff} e
+                LEFT JOIN maal m ON m.bevilling_id = e.bevilling_id
+                LEFT JOIN {mod} ml ON ml.effektuering_id = e.id
+                LEFT JOIN sf2520_betalingsadministrationsaftale a ON a.id = ml.aftale_id
+                WHERE e.kommune_id = %(k)s AND e.maaned = %(start)s AND e.status IN ('kladde', 'afventer_godkendelse')
+                  AND (m.bevilling_id IS NULL  -- the bevilling no longer pays the month
+                       OR (e.periode_fra, e.periode_til, e.dage, e.maanedligt_beloeb)
+                          IS DISTINCT FROM (m.fra, m.til, m.dage, m.maanedligt_beloeb)  -- or pays otherwise
+                       OR (ml.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sf2520_beloebkorrektion k
+                                                             WHERE k.effektuering_id = e.id)
+                           AND (a.status <> 'aktiv' OR a.gyldig_fra > %(end)s OR a.gyldig_til < %(start)s
+                                OR ml.beloeb <> least(a.maanedligt_beloeb, m.brutto))))  -- stale modregning
+            """, p)
+            rows = cur.fetchall()
+            fjern = [r[0] for r in rows if not r[3] and r[2]]
+            genberegn = [r[0] for r in rows if not r[3] and not r[2]]
+            marker = [(r[0], r[1]) for r in rows if r[3]]
+            if fjern:  # their tasks are cancelled with a note, then drafts and modregninger go
+                cur.execute("""
+                    UPDATE cases_opgave SET status = 'annulleret', afsluttet = now(),
+                           data = data || jsonb_build_object('note', %(note)s::text)
+                    WHERE kommune_id = %(k)s AND type = 'godkend-effektuering' AND noegle = ANY(%(noegler)s)
+                      AND status IN ('planlagt', 'aaben', 'reserveret')
+                """, {"k": kommune_id, "note": FJERNET_NOTE, "noegler": [f"eff-{i}" for i in fjern]})
+                cur.execute(f"DELETE FROM {mod} WHERE effektuering_id = ANY(%(ids)s)", {"ids": fjern})
+                cur.execute(f"DELETE FROM {eff} WHERE id = ANY(%(ids)s)", {"ids": fjern})
+                res["fjernet"] = cur.rowcount
+            if genberegn:  # recomputed in place; the modregning is made again below
+                cur.execute(f"DELETE FROM {mod} WHERE effektuering_id = ANY(%(ids)s)", {"ids": genberegn})
+                cur.execute(f"""
+                    WITH {_MAAL}
+                    UPDATE {eff} e SET periode_fra = m.fra, periode_til = m.til, dage = m.dage,
+                           maanedligt_beloeb = m.maanedligt_beloeb, brutto = m.brutto, modregning = 0,
+                           netto = m.brutto, forklaring = {_FORKLARING}
+                    FROM maal m
+                    WHERE e.id = ANY(%(ids)s) AND m.bevilling_id = e.bevilling_id
+                """, {**p, "ids": genberegn})
+                res["genberegnet"] = cur.rowcount
+            if marker:  # corrected: kept as corrected, awaiting approval with an open task and a note
+                ids = [i for i, _ in marker]
+                cur.execute(f"""UPDATE {eff} SET status = 'afventer_godkendelse'
+                                WHERE id = ANY(%(ids)s) AND status = 'kladde'""", {"ids": ids})
+                res["markeret"], res["nyt_markeret"] = len(marker), cur.rowcount
+                pakke = opgavepakke(kommune_id, "GODKEND-EFF", "Godkend effektueringer")
+                Opgave.objects.bulk_create([
+                    Opgave(kommune_id=kommune_id, opgavepakke=pakke, type="godkend-effektuering", person_id=person_id,
+                           titel=f"Godkend effektuering for {start:%m-%Y}", noegle=f"eff-{eid}",
+                           aarsag=OpgaveAarsag.BEVILLING_AENDRET, data={"effektuering": eid, "note": AENDRET_NOTE})
+                    for eid, person_id in marker
+                ], ignore_conflicts=True)
+                cur.execute("""
+                    UPDATE cases_opgave SET aarsag = %(aarsag)s, data = data || jsonb_build_object('note', %(note)s::text),
+                           status = CASE WHEN status IN ('udfoert', 'annulleret') THEN 'aaben' ELSE status END,
+                           afsluttet = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL ELSE afsluttet END,
+                           afsluttet_af_id = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL
+                                                  ELSE afsluttet_af_id END
+                    WHERE kommune_id = %(k)s AND type = 'godkend-effektuering' AND noegle = ANY(%(noegler)s)
+                      AND (aarsag <> %(aarsag)s OR NOT data ? 'note' OR status IN ('udfoert', 'annulleret'))
+                """, {"k": kommune_id, "aarsag": OpgaveAarsag.BEVILLING_AENDRET, "note": AENDRET_NOTE,
+                      "noegler": [f"eff-{i}" for i in ids]})
         cur.execute(f"""
+            WITH {_MAAL}
             INSERT INTO {eff} (bevilling_id, kommune_id, person_id, maaned, periode_fra, periode_til, dage,
                                dage_i_maaned, maanedligt_beloeb, brutto, modregning, netto, status,
                                udbetalingsdato, forklaring, oprettet, forrige_id)
-            SELECT b.id, b.kommune_id, b.person_id, %(start)s, x.fra, x.til, x.dage, %(dim)s, b.maanedligt_beloeb,
-                   round(b.maanedligt_beloeb * x.dage / %(dim)s, 2), 0, round(b.maanedligt_beloeb * x.dage / %(dim)s, 2),
-                   'kladde', %(udb)s,
-                   format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', x.dage, %(dim)s, x.fra, x.til,
-                          {_kr_sql("b.maanedligt_beloeb")}, x.dage, %(dim)s,
-                          {_kr_sql("round(b.maanedligt_beloeb * x.dage / %(dim)s, 2)")}),
-                   now(),
-                   (SELECT f.id FROM {eff} f WHERE f.bevilling_id = b.id AND f.status = 'endelig'
+            SELECT m.bevilling_id, m.kommune_id, m.person_id, %(start)s, m.fra, m.til, m.dage, %(dim)s,
+                   m.maanedligt_beloeb, m.brutto, 0, m.brutto, 'kladde', %(udb)s, {_FORKLARING}, now(),
+                   (SELECT f.id FROM {eff} f WHERE f.bevilling_id = m.bevilling_id AND f.status = 'endelig'
                      AND f.maaned < %(start)s ORDER BY f.maaned DESC LIMIT 1)  -- the previous payout, for the screen
-            FROM cases_bevilling b
-            CROSS JOIN LATERAL (SELECT greatest(b.bevilget_fra, %(start)s::date) AS fra,
-                                       least(coalesce(b.bevilget_til, %(end)s::date), %(end)s::date) AS til) x0
-            CROSS JOIN LATERAL (SELECT x0.fra, x0.til, (x0.til - x0.fra + 1) AS dage) x
-            WHERE b.kommune_id = %(k)s AND b.status = 'bevilget' AND b.maanedligt_beloeb IS NOT NULL
-              AND b.bevilget_fra <= %(end)s AND (b.bevilget_til IS NULL OR b.bevilget_til >= %(start)s)
+            FROM maal m
             ON CONFLICT (bevilling_id, maaned) DO NOTHING
-        """, {"start": start, "end": end, "dim": dim, "udb": udbetalingsdato, "k": kommune_id})
-        drafts = cur.rowcount
+        """, p)
+        res["oprettet"] = cur.rowcount
         # modregning for drafts without one, one agreement per draft, each agreement once a month
         cur.execute(f"""
             WITH kandidat AS (
@@ -78,7 +169,7 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
                 JOIN sf2520_betalingsadministrationsaftale a
                   ON a.kommune_id = e.kommune_id AND a.cpr = p.cpr AND a.status = 'aktiv'
                  AND a.gyldig_fra <= %(end)s AND (a.gyldig_til IS NULL OR a.gyldig_til >= %(start)s)
-                WHERE e.kommune_id = %(k)s AND e.maaned = %(start)s AND e.status = 'kladde'
+                WHERE e.kommune_id = %(k)s AND e.maaned = %(start)s AND e.status IN ('kladde', 'afventer_godkendelse')
                   AND NOT EXISTS (SELECT 1 FROM {mod} m WHERE m.effektuering_id = e.id)
                 ORDER BY a.id, e.id
             ), ny AS (
@@ -95,8 +186,8 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> tuple[int, int]
             FROM ny JOIN sf2520_betalingsadministrationsaftale a ON a.id = ny.aftale_id
             WHERE e.id = ny.effektuering_id
         """, {"start": start, "end": end, "k": kommune_id, "ydelser": list(YDELSER_MED_MODREGNING)})
-        modregninger = cur.rowcount
-    return drafts, modregninger
+        res["modregninger"] = cur.rowcount
+    return res
 
 
 def endeligjoer_effektueringer(kommune_id: int, as_of: dt.date, graense_procent: int) -> tuple[int, int]:
