@@ -140,7 +140,11 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
                            status = CASE WHEN status IN ('udfoert', 'annulleret') THEN 'aaben' ELSE status END,
                            afsluttet = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL ELSE afsluttet END,
                            afsluttet_af_id = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL
-                                                  ELSE afsluttet_af_id END
+                                                  ELSE afsluttet_af_id END,
+                           reserveret_af_id = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL
+                                                   ELSE reserveret_af_id END,
+                           reserveret_tid = CASE WHEN status IN ('udfoert', 'annulleret') THEN NULL
+                                                 ELSE reserveret_tid END
                     WHERE kommune_id = %(k)s AND type = 'godkend-effektuering' AND noegle = ANY(%(noegler)s)
                       AND (aarsag <> %(aarsag)s OR NOT data ? 'note' OR status IN ('udfoert', 'annulleret'))
                 """, {"k": kommune_id, "aarsag": OpgaveAarsag.BEVILLING_AENDRET, "note": AENDRET_NOTE,

@@ -184,3 +184,19 @@ def test_rerun_is_set_based():
     many, res_many = koer(20)
     assert few == many
     assert (res_many["genberegnet"], res_many["fjernet"]) == (10, 10)
+
+
+def test_flag_reopens_a_task_closed_outside_the_approval(sagsbehandler):
+    """A task closed another way (e.g. by drift in Django admin) is opened again, free for anyone."""
+    b = _bevilling(aftale=None)
+    eff, opgave = _afventer_i_februar(b)
+    BeloebKorrektion.objects.create(effektuering=eff, felt="brutto", gammel=eff.brutto, ny=eff.brutto,
+                                    begrundelse="x", bruger=sagsbehandler)
+    Opgave.objects.filter(pk=opgave.pk).update(status="annulleret", reserveret_af=sagsbehandler,
+                                               afsluttet=dt.datetime(2026, 2, 6, tzinfo=dt.UTC))
+    Bevilling.objects.filter(pk=b.pk).update(maanedligt_beloeb=Decimal("9000.00"))
+    _kladder(dt.date(2026, 2, 5))
+    opgave.refresh_from_db()
+    assert (opgave.status, opgave.afsluttet, opgave.reserveret_af, opgave.aarsag, opgave.data["note"]) == (
+        "aaben", None, None, "bevilling-aendret", NOTE)
+    assert Effektuering.objects.get(pk=eff.pk).status == "afventer_godkendelse"
