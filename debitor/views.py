@@ -31,7 +31,8 @@ def mi32_context(request, opgave) -> dict:
     sager = list(cs.sager_for(request.user).filter(kommune_id=konto.kommune_id, person_id=konto.person_id)
                  .order_by("-id"))
     return {"konto": konto, "bevillinger": bevillinger, "sager": sager, "bevillingsnr": nr,
-            "ydelsestyper": Ydelsestype.choices, "kan_loese": opgave.status in OPEN_STATUSES,
+            "ydelsestyper": Ydelsestype.choices,
+            "kan_loese": opgave.status in OPEN_STATUSES and request.user.role == Role.SAGSBEHANDLER,
             "aarsag_tekst": dict(Mi32Aarsag.choices).get(opgave.aarsag, opgave.aarsag)}
 
 

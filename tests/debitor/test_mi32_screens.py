@@ -195,6 +195,7 @@ def test_tilknyt_screen_only_for_sagsbehandlere(client, role):
     _import(1)
     opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
     client.login(username="adm", password="hemmelig-kode")
+    assert "Opret ny sag</button>" not in client.get(f"/opgaver/{opgave.pk}/").content.decode()
     r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"ydelsestype": "KTH"})
     assert r.status_code in (403, 404)
     assert Debitorkonto.objects.get(pk=opgave.debitorkonto_id).sag_id is None
