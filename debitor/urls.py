@@ -11,4 +11,6 @@ AARSAGER.update(Mi32Aarsag.choices)
 urlpatterns = [
     path("debitor/opgaver/<int:pk>/tilknyt/", views.tilknyt, name="tilknyt"),
     path("debitor/fordringer/<int:pk>/postering/", views.postering, name="postering"),
+    path("debitor/kmd-aktiv-importer/", views.kmd_aktiv_importer, name="kmd_aktiv_importer"),
+    path("debitor/kmd-aktiv-importer/<int:pk>/", views.kmd_aktiv_import, name="kmd_aktiv_import"),
 ]

@@ -4,7 +4,7 @@ dækning / afskrivning / nedregulering form of the sag page (seed 002)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,7 @@ from cases import selectors as cs
 from cases.models import OPEN_STATUSES, Ydelsestype
 from debitor import selectors, services
 from debitor.forms import PosteringForm
-from debitor.models import Fordring, Mi32Aarsag
+from debitor.models import Fordring, KmdAktivImport, Mi32Aarsag
 from ky.api import DomainError
 from ky.roles import Role
 
@@ -93,3 +93,28 @@ def postering(request, pk: int):
         return redirect("cases:sag", pk=sag_id)
     opgave = fordring.debitorkonto.opgaver.filter(type="mi32").order_by("-id").first()
     return redirect("cases:opgave", pk=opgave.pk) if opgave else redirect("cases:opgavepakker")
+
+
+IMPORT_ROLES = (Role.KOMMUNEADMIN, Role.DRIFT)  # as the import API (KmdAktivImportView)
+
+
+def _import_adgang(request):
+    if request.user.role not in IMPORT_ROLES and not request.user.is_superuser:
+        raise PermissionDenied("Kun kommuneadministratorer og drift kan se KMD Aktiv-importer.")
+
+
+@login_required
+def kmd_aktiv_importer(request):
+    """The kommune's KMD Aktiv imports (issue 4: who, when, file, hash, summary), newest first."""
+    _import_adgang(request)
+    importer = list(KmdAktivImport.objects.for_user(request.user).select_related("bruger")
+                    .defer("fejl").order_by("-id")[:200])
+    return render(request, "debitor/kmd_aktiv_importer.html", {"importer": importer})
+
+
+@login_required
+def kmd_aktiv_import(request, pk: int):
+    """One import with its errors (line, field, message)."""
+    _import_adgang(request)
+    imp = get_object_or_404(KmdAktivImport.objects.for_user(request.user).select_related("bruger"), pk=pk)
+    return render(request, "debitor/kmd_aktiv_import.html", {"imp": imp, "fejl": imp.fejl[:2000]})

@@ -199,3 +199,35 @@ def test_tilknyt_screen_only_for_sagsbehandlere(client, role):
     r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"ydelsestype": "KTH"})
     assert r.status_code in (403, 404)
     assert Debitorkonto.objects.get(pk=opgave.debitorkonto_id).sag_id is None
+
+
+@pytest.mark.django_db
+def test_import_log_screen_for_the_kommunes_admins(client):
+    """Issue 4: the outcome of every import (who, when, file, hash, summary, errors) is shown to the
+    kommune's admins; another kommune's import answers 404; caseworkers have no access."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from debitor.models import KmdAktivImport
+
+    admin = UserFactory(username="adm", role="kommuneadmin", kommuner=[101])
+    UserFactory(username="adm7", role="kommuneadmin", kommuner=[751])
+    UserFactory(username="sb", kommuner=[101])
+    import_file(io.BytesIO((H + "\n101;D-1;0101801234;;KTH;F-1;TILBAGEBETALING;10,00;50,00;2025-01-01;2025-01-31;"
+                            "2025-02-01\n").encode()), kommune=101, user=admin, filename="aktiv.csv")
+    imp = KmdAktivImport.objects.get()
+    client.login(username="adm", password="hemmelig-kode")
+    html = client.get("/debitor/kmd-aktiv-importer/").content.decode()
+    assert "aktiv.csv" in html and imp.sha256[:12] in html and "adm" in html and "Gennemført" in html
+    for i in range(5):
+        import_file(io.BytesIO(b"x"), kommune=101, user=admin, filename=f"f{i}.csv")
+    with CaptureQueriesContext(connection) as q:
+        assert client.get("/debitor/kmd-aktiv-importer/").status_code == 200
+    assert len(q) <= 6
+    html = client.get(f"/debitor/kmd-aktiv-importer/{imp.pk}/").content.decode()
+    assert "restgaeld må ikke være større end hovedstol" in html and "Linje" in html
+    client.login(username="adm7", password="hemmelig-kode")
+    assert client.get(f"/debitor/kmd-aktiv-importer/{imp.pk}/").status_code == 404
+    assert "aktiv.csv" not in client.get("/debitor/kmd-aktiv-importer/").content.decode()
+    client.login(username="sb", password="hemmelig-kode")
+    assert client.get("/debitor/kmd-aktiv-importer/").status_code == 403
