@@ -87,6 +87,7 @@ def opgave(request, pk: int):
     type_template = select_template([f"opgaver/type_{opgave.type}.html", "opgaver/type_standard.html"])
     return render(request, "cases/opgave.html", {
         "opgave": opgave, "type_template": type_template.template.name,
+        "aarsag_tekst": AARSAGER.get(opgave.aarsag, opgave.aarsag),
         **type_context(request, opgave),
     })
 

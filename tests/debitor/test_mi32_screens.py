@@ -231,3 +231,13 @@ def test_import_log_screen_for_the_kommunes_admins(client):
     assert "aktiv.csv" not in client.get("/debitor/kmd-aktiv-importer/").content.decode()
     client.login(username="sb", password="hemmelig-kode")
     assert client.get("/debitor/kmd-aktiv-importer/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_task_page_shows_the_reason_in_danish_once(client):
+    UserFactory(username="sb", kommuner=[101])
+    _import(1)
+    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    client.login(username="sb", password="hemmelig-kode")
+    html = client.get(f"/opgaver/{opgave.pk}/").content.decode()
+    assert html.count("Bevillingsnummer mangler (tabt ved migrering)") == 1 and "mangler_bevillingsnr" not in html
