@@ -169,6 +169,15 @@ class Post:
     brudt_maaneder: int | None = None  # whole months of a broken period at 18 (rates)
 
 
+@dataclass(frozen=True)
+class Normalbidrag:
+    """The sag's normalbidrag (art 11, 12 or 15) a percentage bidrag is computed from
+    (seed 004, 3.2.2: "på grundlag af normalbidraget på den pågældende sag")."""
+    bidragsart: int
+    fast_bidrag: Decimal | None = None
+    forfaldsfrekvens: str = "H"
+
+
 @dataclass
 class Bidragsgrundlag:
     bidragsart: int
@@ -178,6 +187,7 @@ class Bidragsgrundlag:
     fast_bidrag: Decimal | None = None
     procentsats: Decimal | None = None
     forrige_forfaldsdato: dt.date | None = None
+    normalbidrag: Normalbidrag | None = None  # percentage bidrag only; None: art 11's sats
 
 
 @dataclass
@@ -228,12 +238,24 @@ def _grundbeloeb(g: Bidragsgrundlag, forfald: dt.date, satser: list[SatsPeriode]
     if g.fast_bidrag is not None:
         return Decimal(g.fast_bidrag), None, f"fast bidrag {Decimal(g.fast_bidrag):.2f}"
     if g.bidragsart == 13 or g.procentsats is not None:
-        # seed 004, 3.2.2: procentdel = normalbidrag × procentsats / 100
-        sats = find_sats(satser, 11, forfald)
+        # seed 004, 3.2.2: procentdel = the sag's normalbidrag × procentsats / 100
         pct = Decimal(g.procentsats or 0)
+        nb = g.normalbidrag
+        if nb is not None and nb.fast_bidrag is not None:
+            # a fixed normalbidrag: its amount per month, scaled to this bidrag's frequency;
+            # no broken period at 18 (a fixed normalbidrag has none, 3.2.2/4 "samme andel")
+            nb_mdr = FREKVENS_MDR.get(nb.forfaldsfrekvens, 1)
+            fast = Decimal(nb.fast_bidrag)
+            beloeb = fast / nb_mdr * frekvens_mdr * pct / 100
+            return beloeb, None, (f"normalbidrag art {nb.bidragsart} fast bidrag {fast:.2f} "
+                                  f"({nb.forfaldsfrekvens}); {fast:.2f}/{nb_mdr} × {frekvens_mdr} mdr × {pct}/100")
+        art = nb.bidragsart if nb is not None else 11
+        sats = find_sats(satser, art, forfald)
         mdr = sats.beloeb / 6 * pct / 100
         beloeb = mdr * frekvens_mdr
-        return beloeb, mdr, (f"{sats.tekst()}; {sats.beloeb:.2f}/6 × {frekvens_mdr} mdr × {pct}/100")
+        grundlag = (f"normalbidrag art {art}" if nb is not None
+                    else "intet normalbidrag på sagen: art 11")
+        return beloeb, mdr, (f"{grundlag}, {sats.tekst()}; {sats.beloeb:.2f}/6 × {frekvens_mdr} mdr × {pct}/100")
     sats = find_sats(satser, g.bidragsart, forfald)
     enhed = sats_enhed_mdr(SATS_ART.get(g.bidragsart, g.bidragsart))
     if enhed is None:
@@ -250,7 +272,13 @@ def efterregulering(g: Bidragsgrundlag, forrige: dt.date | None, forfald: dt.dat
     forfald × (new − old monthly sats), × procentsats/100 for percentage bidrag."""
     if forrige is None or g.fast_bidrag is not None or g.forfaldsfrekvens == "M" or g.bidragsart == 32:
         return None
-    art = 11 if (g.bidragsart == 13 or g.procentsats is not None) else SATS_ART.get(g.bidragsart, g.bidragsart)
+    if g.bidragsart == 13 or g.procentsats is not None:
+        # seed 004, 3.2.2: efterregulering of the sag's normalbidrag × procentsats (none when it is fixed)
+        if g.normalbidrag is not None and g.normalbidrag.fast_bidrag is not None:
+            return None
+        art = g.normalbidrag.bidragsart if g.normalbidrag is not None else 11
+    else:
+        art = SATS_ART.get(g.bidragsart, g.bidragsart)
     if art not in HALVAARS_ARTER:
         return None
     skift = [s for s in satser if s.bidragsart == art and forrige < s.gyldig_fra <= forfald]
@@ -346,7 +374,7 @@ def beregn(g: Bidragsgrundlag, satser: list[SatsPeriode], til_forfald: dt.date,
     while forfald is not None and forfald <= til_forfald and (maks is None or antal < maks):
         antal += 1
         step = Bidragsgrundlag(g.bidragsart, forfald, frekvens, g.foedselsdato, g.fast_bidrag,
-                               g.procentsats, forrige)
+                               g.procentsats, forrige, g.normalbidrag)
         r = beregn_en(step, forfald, satser)
         samlet.poster += r.poster
         samlet.advis += r.advis

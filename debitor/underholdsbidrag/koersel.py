@@ -26,6 +26,22 @@ BIDRAG_FIELDS = (
 )
 
 
+def _normalbidrag(due: list[dict]) -> dict[tuple, b.Normalbidrag]:
+    """seed 004, 3.2.2: a percentage bidrag is computed from the sag's normalbidrag (art 11, 12,
+    15) on the same BP, that BPL's first, else any BPL's. One query, only for percentage rows.
+    Keys (bp_id, bpl_cpr) and (bp_id, None)."""
+    bp_ids = {r["bp_id"] for r in due if r["bidragsart"] == 13 or r["procentsats"] is not None}
+    out: dict[tuple, b.Normalbidrag] = {}
+    if not bp_ids:
+        return out
+    for n in Bidrag.objects.filter(bp_id__in=bp_ids, bidragsart__in=b.NORMAL_ARTER, procentsats__isnull=True).values(
+            "bp_id", "bpl_cpr", "bidragsart", "fast_bidrag", "forfaldsfrekvens").order_by("bp_id", "bidragsart", "id"):
+        nb = b.Normalbidrag(n["bidragsart"], n["fast_bidrag"], n["forfaldsfrekvens"])
+        out.setdefault((n["bp_id"], n["bpl_cpr"]), nb)
+        out.setdefault((n["bp_id"], None), nb)
+    return out
+
+
 def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     satser = satsperioder()
     slut_forfald = b.sidste_forfaldsdato(as_of)
@@ -47,6 +63,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     for r in anm_rows:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
+    normal = _normalbidrag(due)
     nye: list[dict] = []
     opdater: list[tuple] = []  # (id, forfaldsdato, forfaldsfrekvens, forrige_forfaldsdato, bidragskode)
     brugte_anm: list[int] = []
@@ -69,7 +86,8 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                 continue
             maks = len(ledige)
         g = b.Bidragsgrundlag(art, forfald, r["forfaldsfrekvens"], r["bp__foedselsdato"], r["fast_bidrag"],
-                              r["procentsats"], r["forrige_forfaldsdato"])
+                              r["procentsats"], r["forrige_forfaldsdato"],
+                              normal.get((r["bp_id"], r["bpl_cpr"])) or normal.get((r["bp_id"], None)))
         try:
             res = b.beregn(g, satser, slut_forfald, maks=maks)
         except b.BeregningsFejl as exc:

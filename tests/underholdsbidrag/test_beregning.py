@@ -173,3 +173,39 @@ def test_paid_claimed_reconcile(frek, art, forfald, foedt):
     assert claimed == total and paid in (D(0), total)
     for p in r.poster:
         assert p.beloeb == b.rund(p.raa) and p.beloeb >= 0 and p.forklaring
+
+
+def test_percentage_uses_the_sags_normalbidrag():
+    # seed 004, 3.2.2: "Procentdel af bidrag og procenttillægget beregnes på grundlag af
+    # normalbidraget på den pågældende sag": normalbidrag × procentsats / 100
+    satser = SATSER + [b.SatsPeriode(12, d(2026, 7, 1), None, D("4200.00"))]
+    satser = [s for s in satser if not (s.bidragsart == 12 and s.gyldig_til is None and s.beloeb == D("3960.00"))]
+    satser.append(b.SatsPeriode(12, d(2025, 1, 1), d(2026, 6, 30), D("3960.00")))
+    g = b.Bidragsgrundlag(13, d(2026, 9, 21), "H", foedselsdato=d(2015, 1, 1), procentsats=D(50),
+                          normalbidrag=b.Normalbidrag(12))
+    bid = [p for p in b.beregn_en(g, d(2026, 9, 21), satser).poster if p.type == "bidrag"][0]
+    assert bid.beloeb == D("2100.00") and "normalbidrag art 12" in bid.forklaring
+    # art 15's sats
+    g = b.Bidragsgrundlag(13, d(2026, 8, 1), "K", foedselsdato=d(2015, 1, 1), procentsats=D(40),
+                          normalbidrag=b.Normalbidrag(15))
+    bid = b.beregn_en(g, d(2026, 8, 1), SATSER).poster[0]
+    assert bid.beloeb == D("4200.00") * 3 / 6 * 40 / 100 == D("840.00") and "normalbidrag art 15" in bid.forklaring
+    # efterregulering follows the normalbidrag's art: art 12 3960 -> 4200 on 1/7, 2 whole months to 21/9
+    g = b.Bidragsgrundlag(13, d(2026, 9, 21), "H", foedselsdato=d(2015, 1, 1), procentsats=D(50),
+                          forrige_forfaldsdato=d(2026, 3, 24), normalbidrag=b.Normalbidrag(12))
+    er = [p for p in b.beregn_en(g, d(2026, 9, 21), satser).poster if p.type == "efterregulering"]
+    assert er[0].beloeb == D("40.00")  # 2 × (700 − 660) × 50/100
+
+
+def test_percentage_of_a_fixed_normalbidrag():
+    # a fixed normalbidrag of 1,200.00 monthly; art 13 at 50 % half-yearly = 1,200 × 6 × 50/100
+    g = b.Bidragsgrundlag(13, d(2026, 9, 21), "H", foedselsdato=d(2015, 1, 1), procentsats=D(50),
+                          forrige_forfaldsdato=d(2026, 3, 24),
+                          normalbidrag=b.Normalbidrag(11, D("1200.00"), "M"))
+    r = b.beregn_en(g, d(2026, 9, 21), SATSER)
+    assert [(p.type, p.beloeb) for p in r.poster] == [("bidrag", D("3600.00"))]  # no efterregulering of a fixed one
+    assert "normalbidrag art 11 fast bidrag 1200.00" in r.poster[0].forklaring
+    # without a normalbidrag on the sag the standard normalbidrag (art 11's sats) is the base, and it says so
+    g = b.Bidragsgrundlag(13, d(2026, 9, 21), "H", foedselsdato=d(2015, 1, 1), procentsats=D(50))
+    p = b.beregn_en(g, d(2026, 9, 21), SATSER).poster[0]
+    assert p.beloeb == D("2019.00") and "intet normalbidrag på sagen: art 11" in p.forklaring

@@ -133,3 +133,20 @@ def test_tf_in_run_paid_to_bb(satser):
     assert Udbetaling.objects.get(koersel=k).beloeb == Decimal("250.00")
     run_job(SLUG, kommune=101, as_of=AS_OF)
     assert Beregning.objects.filter(sag=sag, type="tf").count() == 1
+
+
+def test_percentage_bidrag_from_the_sags_normalbidrag(satser):
+    # seed 004, 3.2.2: art 13 at 50 % on a sag whose normalbidrag is art 15 (sats 4,200 per half year)
+    from debitor.underholdsbidrag.models import Sats
+    Sats.objects.create(bidragsart=15, gyldig_fra=dt.date(2025, 1, 1), beloeb=Decimal("4200.00"))
+    sag = opret(art=15)
+    services.aendr_sag(sag, {"bidragspersoner": [{"cpr": "1505155234", "bidrag": [
+        {"bidragsart": 13, "bpl": "0202751234", "forfaldsdato": "2026-08-18", "forfaldsfrekvens": "H",
+         "procentsats": "50"}]}]})
+    bp = sag.bidragspersoner.get()
+    Anmodning.objects.create(sag=sag, bp=bp, bidragsart=13, forfaldsdato=dt.date(2026, 8, 18))
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert k.status == "succeeded"
+    b13 = Beregning.objects.get(sag=sag, bidragsart=13, type="bidrag")
+    assert b13.beloeb == Decimal("2100.00") and "normalbidrag art 15" in b13.forklaring
+    assert Beregning.objects.get(sag=sag, bidragsart=15, type="bidrag").beloeb == Decimal("4200.00")
