@@ -64,6 +64,10 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
 
     normal = _normalbidrag(due)
+    periode_start, _ = b.udbetalingsperiode(as_of)
+    givet_611 = set(Meddelelse.objects.filter(
+        kommune_id=kommune_id, art="advis", nr="611", tekst__endswith=f"udbetalingsuge {periode_start.isoformat()})",
+    ).values_list("bp_id", "tekst"))
     nye: list[dict] = []
     opdater: list[tuple] = []  # (id, forfaldsdato, forfaldsfrekvens, forrige_forfaldsdato, bidragskode)
     brugte_anm: list[int] = []
@@ -82,7 +86,12 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                 meddel.append(_m(kommune_id, koersel, r, "631"))
             ledige = anmodninger.get((r["bp_id"], art), [])
             if not ledige:
-                meddel.append(_m(kommune_id, koersel, r, "611"))
+                # one 611 per bidrag, forfaldsdato and payout week: a re-run of the week writes none
+                tekst = (f"{b.ADVIS_TEKST['611']} (bidragsart {art}, forfaldsdato {forfald.isoformat()}, "
+                         f"udbetalingsuge {periode_start.isoformat()})")
+                if (r["bp_id"], tekst) not in givet_611:
+                    givet_611.add((r["bp_id"], tekst))
+                    meddel.append(_m(kommune_id, koersel, r, "611", tekst))
                 continue
             maks = len(ledige)
         g = b.Bidragsgrundlag(art, forfald, r["forfaldsfrekvens"], r["bp__foedselsdato"], r["fast_bidrag"],

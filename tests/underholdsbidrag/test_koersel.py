@@ -76,6 +76,14 @@ def test_anmodning_needed_advis_611_then_computed(satser):
     k = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert set(Meddelelse.objects.filter(koersel=k).values_list("nr", flat=True)) == {"611", "631"}
     assert not Beregning.objects.filter(sag=sag).exists()
+    assert "forfaldsdato 2026-08-18" in Meddelelse.objects.get(koersel=k, nr="611").tekst
+    # a re-run of the same week writes no second 611
+    k_igen = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert not Meddelelse.objects.filter(koersel=k_igen).exists()
+    assert Meddelelse.objects.filter(nr="611").count() == 1
+    # the next week's run, still without an anmodning, advises again
+    k_naeste = run_job(SLUG, kommune=101, as_of=AS_OF + dt.timedelta(days=7))
+    assert Meddelelse.objects.filter(koersel=k_naeste, nr="611").count() == 1
     bp = sag.bidragspersoner.get()
     Anmodning.objects.create(sag=sag, bp=bp, bidragsart=12, forfaldsdato=dt.date(2026, 8, 18))
     k = run_job(SLUG, kommune=101, as_of=AS_OF)
