@@ -709,7 +709,11 @@ def registrer_tf(sag: UBSag, data: dict, *, as_of: dt.date) -> tuple[TillaegFrad
     modtager = _int(data.get("beloebsmodtager", 1), "beloebsmodtager", f, 0, 1, 1)
     if bp.statuskode != 0 and dato is not None:
         f.add("192", "dato")
-    aeldste = Sats.objects.order_by("gyldig_fra").values_list("gyldig_fra", flat=True).first()
+    # seed 004, 3.2.3.2 fejl 158: the oldest sats of the T/F's own art (13: art 11, 14/19: art 11);
+    # an art without satser (fixed amounts only) has no such limit
+    sats_art = 11 if art == 13 else b.SATS_ART.get(art, art)
+    aeldste = Sats.objects.filter(bidragsart=sats_art).order_by("gyldig_fra").values_list(
+        "gyldig_fra", flat=True).first()
     if fra is not None and aeldste is not None and fra <= aeldste:
         f.add("158", "fra_dato")
     if til is not None and til > as_of + relativedelta(years=1) - dt.timedelta(days=1):

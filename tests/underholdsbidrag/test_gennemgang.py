@@ -289,3 +289,20 @@ def test_ratevis_rates_reconcile_with_the_bidrag_over_several_runs(satser, frek,
         assert sum(r.beloeb for r in rater) == sum(x.beloeb for x in bidrag)
         assert all(not x.udbetales and x.afkraeves for x in bidrag)
         transaction.set_rollback(True)
+
+
+def test_158_compares_with_the_oldest_sats_of_the_tfs_own_art(api, sagsbehandler, satser):
+    # seed 004, 3.2.3.2 fejl 158: art 32's satser start 2025-01-01, art 11's 2025-07-01
+    from debitor.underholdsbidrag.models import TillaegFradrag
+    sag = opret(bp="1505091234")
+    c = api.as_user(sagsbehandler)
+    url = URL + f"sager/{sag.pk}/tillaeg-fradrag/"
+    tf = {"bp": "1505091234", "tf_kode": 31, "beloeb": "100.00", "fra_dato": "2025-03-01",
+          "til_dato": "2025-03-31"}
+    r = c.post(url, {**tf, "bidragsart": 11}, format="json")  # before art 11's oldest sats
+    assert r.status_code == 400 and [f["kode"] for f in r.json()["fejl"]] == ["158"], r.json()
+    assert not TillaegFradrag.objects.exists()
+    r = c.post(url, {**tf, "bidragsart": 13}, format="json")  # art 13 follows art 11
+    assert r.status_code == 400 and [f["kode"] for f in r.json()["fejl"]] == ["158"], r.json()
+    r = c.post(url, {**tf, "bidragsart": 32}, format="json")  # after art 32's oldest sats
+    assert r.status_code == 201, r.json()
