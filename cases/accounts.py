@@ -52,7 +52,7 @@ def _grant_drift_permissions(user: User) -> None:
 
     group, _ = Group.objects.get_or_create(name="drift")
     perms = Permission.objects.filter(content_type__app_label__in=["cases", "debitor", "batch", "integrations",
-                                                                   "sf2520"],
+                                                                   "sf2520", "underholdsbidrag"],
                                       codename__startswith="view_")
     group.permissions.add(*perms)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="batch"))
