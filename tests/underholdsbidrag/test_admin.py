@@ -1,0 +1,57 @@
+"""Django admin for drift: every underholdsbidrag changelist is read-only and its query count
+does not grow with the rows shown (list_select_related)."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from batch.services import run_job
+from debitor.underholdsbidrag import services
+from debitor.underholdsbidrag.models import Anmodning, Kontoplan, Meddelelse
+from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
+
+pytestmark = pytest.mark.django_db
+MODELLER = ["sats", "ubsag", "bidragsperson", "bidragspligtig", "bidrag", "tillaegfradrag", "anmodning",
+            "beregning", "meddelelse", "udbetaling", "afkraevning", "postering", "anmodningsbrev", "kontoplan"]
+_n = itertools.count(10)
+
+
+def _sager(antal):
+    for _ in range(antal):
+        i = next(_n)
+        sag = opret(bb=f"0101{80 + i % 10}{i:04d}"[:10], bp=f"1505{15 - i % 5:02d}{i:04d}"[:10], ratevis=True)
+        bp = sag.bidragspersoner.get()
+        services.registrer_tf(sag, {"bp": bp.cpr, "tf_kode": 31, "bidragsart": 11, "beloeb": "100.00"}, as_of=AS_OF)
+        Anmodning.objects.create(sag=sag, bp=bp, bidragsart=11, forfaldsdato=dt.date(2027, 2, 18))
+        Meddelelse.objects.create(kommune_id=101, nr="611", tekst="x", sag=sag, bp=bp)
+    Kontoplan.objects.get_or_create(kommune_id=101, kontogruppe="bidrag", bidragskode="03", konto="5.57.72.1")
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+
+
+def test_admin_changelists_read_only_and_query_count_flat(satser):
+    from cases.accounts import create_or_update_user
+
+    c = Client()
+    c.force_login(create_or_update_user("drift-ub", role="drift")[0])
+    _sager(1)
+
+    def count(model):
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get(f"/admin/underholdsbidrag/{model}/")
+            assert r.status_code == 200, model
+        return len(ctx)
+
+    foer = {m: count(m) for m in MODELLER}
+    _sager(6)
+    from django.apps import apps
+    tomme = [m for m in MODELLER if apps.get_model("underholdsbidrag", m).objects.count() < 7]
+    assert set(tomme) <= {"sats", "kontoplan", "anmodningsbrev", "afkraevning"}, tomme  # one BPL: a claim per run
+    assert {m: count(m) for m in MODELLER} == foer
+    # read-only for drift: no add, and searches answer
+    assert c.get("/admin/underholdsbidrag/ubsag/add/").status_code == 403
+    assert c.get("/admin/underholdsbidrag/bidrag/?q=0202751234").status_code == 200
+    assert c.get("/admin/underholdsbidrag/ubsag/?q=0202751234").status_code == 200
