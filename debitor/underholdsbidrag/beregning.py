@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
-from dateutil.easter import easter
 import calendar
+
+from ky.bankdage import er_bankdag, foerste_bankdag_efter, foerste_bankdag_fra, helligdage  # noqa: F401 (part of this module's API)
 
 OERE = Decimal("0.01")
 FREKVENS_MDR = {"M": 1, "K": 3, "H": 6, "A": 12}
@@ -58,36 +58,7 @@ def fmt(beloeb: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- bank days
-# contract "Udbetalingsdato"; seed 004, 3.3.2
-@lru_cache(maxsize=64)
-def helligdage(aar: int) -> frozenset[dt.date]:
-    e = easter(aar)
-    bededag_kristi = e + dt.timedelta(days=39)
-    return frozenset({
-        dt.date(aar, 1, 1),
-        e - dt.timedelta(days=3),  # skærtorsdag
-        e - dt.timedelta(days=2),  # langfredag
-        e + dt.timedelta(days=1),  # 2. påskedag
-        bededag_kristi,  # Kristi himmelfartsdag
-        bededag_kristi + dt.timedelta(days=1),  # fredagen efter
-        e + dt.timedelta(days=50),  # 2. pinsedag
-        dt.date(aar, 6, 5),
-        dt.date(aar, 12, 24), dt.date(aar, 12, 25), dt.date(aar, 12, 26), dt.date(aar, 12, 31),
-    })
-
-
-def er_bankdag(d: dt.date) -> bool:
-    return d.weekday() < 5 and d not in helligdage(d.year)
-
-
-def foerste_bankdag_fra(d: dt.date) -> dt.date:
-    while not er_bankdag(d):
-        d += dt.timedelta(days=1)
-    return d
-
-
-def foerste_bankdag_efter(d: dt.date) -> dt.date:
-    return foerste_bankdag_fra(d + dt.timedelta(days=1))
+# contract "Udbetalingsdato"; seed 004, 3.3.2 — the calendar itself is shared: ky.bankdage
 
 
 def uge_mandag(d: dt.date) -> dt.date:

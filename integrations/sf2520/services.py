@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from integrations.sf2520.models import Effektuering, Modregning, OpgaveAarsag
+from ky.bankdage import sidste_bankdag_i_maaned
 
 YDELSER_MED_MODREGNING = ("KTH", "UDH", "HTF")  # sf2520.md: kontanthjælp, uddannelseshjælp, HTF
 
@@ -20,14 +21,8 @@ def maaned_af(d: dt.date) -> tuple[dt.date, dt.date]:
 
 def sidste_bankdag(d: dt.date) -> dt.date:
     """The last bank day of ``d``'s month: kontanthjælp is paid in arrears on the month's last
-    bank day (no weekend, no Danish bank holiday — the bank-day calendar of
-    debitor.underholdsbidrag.beregning, reused, not copied)."""
-    from debitor.underholdsbidrag.beregning import er_bankdag
-
-    d = maaned_af(d)[1]
-    while not er_bankdag(d):
-        d -= dt.timedelta(days=1)
-    return d
+    bank day (the shared calendar of ky.bankdage)."""
+    return sidste_bankdag_i_maaned(d)
 
 
 def _kr_sql(expr: str) -> str:
