@@ -20,10 +20,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import _throwaway  # noqa: E402 (bench/ is the script's own folder)
 
 HEADER = ("kommunekode;debitorkonto;cpr;kmd_aktiv_bevillingsnr;ydelsestype;fordring_id;fordringstype;hovedstol;"
           "restgaeld;periode_fra;periode_til;stiftelsesdato")
@@ -55,19 +55,7 @@ def main():
     n = ap.parse_args().lines
     keep = ap.parse_args().keep
 
-    if not os.environ.get("DATABASE_URL"):
-        from ky.embedded import configure_environment
-
-        configure_environment()
-    base = urlsplit(os.environ["DATABASE_URL"])
-    bench_db = base.path.lstrip("/") + "_bench_kmd"
-    admin_url = urlunsplit(base._replace(path="/postgres"))
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    os.environ["DATABASE_URL"] = urlunsplit(base._replace(path="/" + bench_db))
+    bench_db = _throwaway.create("bench_kmd")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
     import django
 
@@ -135,8 +123,7 @@ def main():
           f"peak RSS={rss_mb():.0f} MB (before the timed part {rss0:.0f} MB)")
     connection.close()
     if not keep:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        _throwaway.drop(bench_db)
     os.unlink(path)
 
 

@@ -17,10 +17,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import _throwaway  # noqa: E402 (bench/ is the script's own folder)
 
 
 def main():
@@ -28,19 +28,7 @@ def main():
     ap.add_argument("--tasks", type=int, default=1_000_000)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        from ky.embedded import configure_environment
-
-        configure_environment()
-    base = urlsplit(os.environ["DATABASE_URL"])
-    bench_db = base.path.lstrip("/") + "_bench_pakke"
-    admin_url = urlunsplit(base._replace(path="/postgres"))
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    os.environ["DATABASE_URL"] = urlunsplit(base._replace(path="/" + bench_db))
+    bench_db = _throwaway.create("bench_pakke")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
     import django
 
@@ -123,8 +111,7 @@ def main():
               f"queries {len(queries)}")
     connection.close()
     if not args.keep:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        _throwaway.drop(bench_db)
 
 
 if __name__ == "__main__":
