@@ -1,30 +1,20 @@
 """The approval task "godkend-effektuering" in the cases task machinery (issue 6 review): its
 reasons are in the task-reason choice list, and it cannot be closed without approving."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 
-from batch.services import run_job
 from cases.filters import AARSAGER
-from cases.models import Bevilling, Opgave
+from cases.models import Opgave
 from integrations.sf2520.models import Effektuering
-from tests.factories import BevillingFactory
+from tests.sf2520.helpers import afventende_effektuering
 
 pytestmark = pytest.mark.django_db
 
 
 def _afventer():
-    """A February draft awaiting approval: netto halved against January's payout."""
-    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
-    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
-    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 1, 5))
-    Bevilling.objects.filter(pk=b.pk).update(bevilget_til=dt.date(2026, 2, 14))
-    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 5))
-    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 2, 5))
-    return Effektuering.objects.get(maaned=dt.date(2026, 2, 1)), Opgave.objects.get(type="godkend-effektuering")
+    eff = afventende_effektuering()
+    return eff, Opgave.objects.get(type="godkend-effektuering")
 
 
 def test_sf2520_reasons_are_registered_with_danish_labels(sagsbehandler):

@@ -1,28 +1,15 @@
 """The effektuering screens allow what the API allows (sf2520.md, API: `sagsbehandler` read and
 approve, `drift` all): other roles get 403 and change nothing, even in their own kommune."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 
-from batch.services import run_job
-from cases.models import Bevilling, Opgave
+from cases.models import Opgave
 from integrations.sf2520.models import BeloebKorrektion, Effektuering
-from tests.factories import BevillingFactory, UserFactory
+from tests.sf2520.helpers import afventende_effektuering
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _afventer():
-    b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1), maanedligt_beloeb=Decimal("10000.00"))
-    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 1, 5))
-    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 1, 5))
-    Bevilling.objects.filter(pk=b.pk).update(bevilget_til=dt.date(2026, 2, 14))
-    run_job("dan-effektueringskladder", kommune=101, as_of=dt.date(2026, 2, 5))
-    run_job("endeligjoer-effektueringer", kommune=101, as_of=dt.date(2026, 2, 5))
-    return Effektuering.objects.get(status="afventer_godkendelse")
 
 
 @pytest.mark.parametrize("traits", [
@@ -30,7 +17,7 @@ def _afventer():
     {"kommuneadmin": True, "kommuner": [101]},
 ])
 def test_other_roles_may_not_see_correct_or_approve(traits):
-    eff = _afventer()
+    eff = afventende_effektuering()
     c = Client()
     c.force_login(UserFactory(username="anden", **traits))
     assert c.get(f"/effektueringer/{eff.pk}/").status_code == 403
@@ -43,7 +30,7 @@ def test_other_roles_may_not_see_correct_or_approve(traits):
 
 
 def test_task_page_shows_no_payout_to_other_roles():
-    eff = _afventer()
+    eff = afventende_effektuering()
     opgave = Opgave.objects.get(type="godkend-effektuering")
     c = Client()
     c.force_login(UserFactory(username="jc", jobcenter=True, kommuner=[101]))
@@ -56,7 +43,7 @@ def test_task_page_shows_no_payout_to_other_roles():
 
 
 def test_drift_and_sagsbehandler_may(sagsbehandler, drift):
-    eff = _afventer()
+    eff = afventende_effektuering()
     for user in (drift, sagsbehandler):
         c = Client()
         c.force_login(user)
