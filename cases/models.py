@@ -255,15 +255,18 @@ class Opgave(models.Model):
     ``opfoelgning``, ``godkend-effektuering``...). ``noegle`` makes a job's task
     idempotent: unique per kommune and type when set."""
 
-    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="opgaver")
+    # kommune, opgavepakke: no single-column index, the composite indexes below lead with them; sag and the two
+    # users: partial indexes (most tasks have none), so a bulk insert of MI 32 tasks maintains fewer indexes
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="opgaver", db_index=False)
     opgavepakke = models.ForeignKey(
-        Opgavepakke, null=True, blank=True, on_delete=models.SET_NULL, related_name="opgaver"
+        Opgavepakke, null=True, blank=True, on_delete=models.SET_NULL, related_name="opgaver", db_index=False
     )
     type = models.CharField(max_length=80)
     titel = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=OpgaveStatus.choices, default=OpgaveStatus.AABEN)
     aarsag = models.CharField("årsag", max_length=40, blank=True)
-    sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
+    sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver",
+                            db_index=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
     debitorkonto = models.ForeignKey(
         "debitor.Debitorkonto", null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver"
@@ -271,7 +274,8 @@ class Opgave(models.Model):
     frist = models.DateField(null=True, blank=True)
     aktiveringsdato = models.DateField(null=True, blank=True)
     reserveret_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reserverede_opgaver"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reserverede_opgaver",
+        db_index=False,
     )
     reserveret_tid = models.DateTimeField(null=True, blank=True)
     noegle = models.CharField(max_length=120, null=True, blank=True)
@@ -279,7 +283,8 @@ class Opgave(models.Model):
     oprettet = models.DateTimeField(auto_now_add=True)
     afsluttet = models.DateTimeField(null=True, blank=True)
     afsluttet_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="afsluttede_opgaver"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="afsluttede_opgaver",
+        db_index=False,
     )
 
     objects = OpgaveQuerySet.as_manager()
@@ -302,6 +307,10 @@ class Opgave(models.Model):
             models.Index(fields=["opgavepakke", "aarsag", "-id"], name="opgave_pakke_aarsag_idx"),
             models.Index(fields=["kommune", "type", "status"], name="opgave_kommune_type_idx"),
             models.Index(fields=["status", "aktiveringsdato"], name="opgave_aktivering_idx"),
+            models.Index(fields=["sag"], name="opgave_sag_idx", condition=Q(sag__isnull=False)),
+            models.Index(fields=["reserveret_af"], name="opgave_reserveret_af_idx",
+                         condition=Q(reserveret_af__isnull=False)),
+            models.Index(fields=["afsluttet_af"], name="opgave_afsluttet_af_idx", condition=Q(afsluttet_af__isnull=False)),
         ]
 
     def __str__(self):
