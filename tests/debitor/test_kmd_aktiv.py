@@ -294,3 +294,21 @@ def test_mi32_task_cannot_be_patched_udfoert_without_attaching(api):
     assert r.status_code == 400 and "Tilknyt" in r.json()["fejl"][0]["tekst"]
     opgave.refresh_from_db()
     assert opgave.status == "aaben"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fordring_lies_in_its_debitorkontos_kommune():
+    """One database key (debitorkonto, kommune) guards both columns (debitor migration 0003)."""
+    from django.db import IntegrityError, transaction
+
+    s, ok = run(H + "\n" + line() + "\n")
+    assert ok and s["fordringer_created"] == 1
+    konto = Debitorkonto.objects.get(kontonr="D-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Fordring.objects.create(kommune_id=751, debitorkonto=konto, fordring_id="F-X", fordringstype="MANUEL",
+                                hovedstol=1, restgaeld=1, periode_fra=dt.date(2025, 1, 1), periode_til=dt.date(2025, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Fordring.objects.create(kommune_id=101, debitorkonto_id=konto.pk + 1000, fordring_id="F-Y",
+                                fordringstype="MANUEL", hovedstol=1, restgaeld=1, periode_fra=dt.date(2025, 1, 1),
+                                periode_til=dt.date(2025, 1, 1))
+    assert Fordring.objects.count() == 1
