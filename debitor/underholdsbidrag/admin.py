@@ -135,3 +135,11 @@ class KontoplanAdmin(LaeseAdmin):
     list_filter = ["kommune", "kontogruppe"]
     search_fields = ["=konto"]
     list_select_related = ["kommune"]
+
+
+@admin.register(m.Tilslutning)
+class TilslutningAdmin(LaeseAdmin):
+    """seed 004, 3.11.2: maintained by the faggruppe through the API; drift only looks."""
+    list_display = ["kommune", "pbs_start", "pbs_slut", "standardcheck_start", "standardcheck_slut", "aendret"]
+    search_fields = ["=kommune__kode", "kommune__navn"]
+    list_select_related = ["kommune"]

@@ -34,7 +34,7 @@ ADVIS_TEKST = {
     "618": "Fremtidigt tillæg/fradrag til inaktiv bidragsperson er slettet.",
     "619": "Rater til inaktiv bidragsperson/BB eller ophørt ratevis udbetaling udbetales i kommende udbetalingsuge.",
     "620": "Negativt beløb for en eller flere bidragspersoner i udbetalingen; et totalbeløb ≤ 0 udbetales kontant.",
-    "626": "Bidragsberettiget har statuskode 3 – udbetales kontant.",
+    "626": "Kommunen er ikke tilsluttet den registrerede udbetalingsform – udbetales kontant.",
     "630": "Negativ afkrævning: summen for bidragspersonen på forfaldsdatoen er negativ.",
     "631": "Bidragspersonen er fyldt 15 år – anmodning kræves fremover.",
     "601": "BB slettet (oprydning efter 13 måneders inaktivitet).",

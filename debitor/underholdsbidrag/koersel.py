@@ -18,6 +18,7 @@ from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, 
                      Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
 from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
+from .services import TILSLUTNING_FORM, TILSLUTNING_NAVN, passer_med_tilslutning, tilslutning_for
 
 BIDRAG_FIELDS = (
     "id", "bidragsart", "bpl_cpr", "forfaldsdato", "forrige_forfaldsdato", "forfaldsfrekvens", "fast_bidrag",
@@ -258,8 +259,9 @@ def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af, tf_id=
 def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
     """seed 004, 3.3.2: per recipient and udbetalingsdato. The recipient is the kommune for
     bidragskode 02 (only T/F 1x with det offentlige as beløbsmodtager get there, since 02-bidrag are
-    claim-only), else BB. Kontant for the kommune, a total ≤ 0 or BB status 3 (advis 626); a
-    negative amount for a BP in the payout gives advis 620."""
+    claim-only), else BB. The form: see _udbetalingsform; a negative amount for a BP in the payout
+    gives advis 620."""
+    tilslutning = tilslutning_for(kommune_id)  # one row per kommune (3.11.2)
     qs = Beregning.objects.filter(kommune_id=kommune_id, udbetales=True, udbetalt_af__isnull=True,
                                   udbetalingsdato__lte=periode_slut)
     rows = list(qs.values("id", "sag_id", "bp_id", "udbetalingsdato", "beloeb", "type", "bidragsart", "forfaldsdato",
@@ -275,18 +277,15 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
         for x in linjer:
             pr_bp[x["bp_id"]] += x["beloeb"]
         first = linjer[0]
-        form = first["sag__udbetalingsform"]
         # seed 004, 3.3.2: advis 620 when one or more BP have a negative amount in the payout (a
         # negative total always has one); a total of 0 without a negative BP is only paid kontant
         if any(v < 0 for v in pr_bp.values()):
             meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
                                      tekst=b.ADVIS_TEKST["620"]))
-        if modtager == "kommune" or total <= 0:
-            form = 0
-        elif first["sag__bb_statuskode"] == 3:
-            form = 0
-            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
-                                     tekst=b.ADVIS_TEKST["626"]))
+        form, adv = _udbetalingsform(first["sag__udbetalingsform"], modtager == "kommune", total,
+                                     first["sag__bb_statuskode"], tilslutning, dato)
+        if adv:
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626", tekst=adv))
         objs.append(dict(kommune_id=kommune_id, koersel_id=koersel.pk, sag_id=sag_id, modtager=modtager,
                          udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
                          linjer=[_linje(x) for x in linjer]))
@@ -294,6 +293,22 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
     if rows:
         qs.update(udbetalt_af=koersel)  # same filter, same transaction: exactly the rows read
     return len(objs)
+
+
+def _udbetalingsform(registreret, til_kommunen, total, bb_statuskode, tilslutning, dato) -> tuple[int, str | None]:
+    """seed 004, 3.3.2 Bestemme udbetalingsform -> (form, advis 626 text or None). Kontant (no advis)
+    for the kommune, a total <= 0 and BB statuskode 3 (BB flyttet). Otherwise the registered form;
+    none registered: standardcheck when the kommune is connected to it on the udbetalingsdato, else
+    kontant. A registered 1 (PBS) or 2 (standardcheck) the kommune is not connected to on the
+    udbetalingsdato is paid kontant with advis 626."""
+    if til_kommunen or total <= 0 or bb_statuskode == 3:
+        return 0, None
+    if registreret is None:
+        return (2 if passer_med_tilslutning(2, tilslutning, dato) else 0), None
+    if not passer_med_tilslutning(registreret, tilslutning, dato):
+        navn = TILSLUTNING_NAVN[TILSLUTNING_FORM[registreret]]
+        return 0, f"{b.ADVIS_TEKST['626']} (udbetalingsform {registreret}, {navn}, udbetalingsdato {dato.isoformat()})"
+    return registreret, None
 
 
 def _linje(x):

@@ -28,6 +28,36 @@ class Sats(models.Model):
         return f"Sats {self.bidragsart} fra {self.gyldig_fra}"
 
 
+class Tilslutning(models.Model):
+    """The kommune's tilslutningsoplysninger (individ 740; seed 004, 3.11.2, U691), maintained by the
+    faggruppe: PBS-overførsel and standardcheck, each Ja from start to slut (null = 999999). Nej is
+    no start, or slut <= the date asked about; a kommune without a row is connected to nothing."""
+
+    FORMER = ("pbs", "standardcheck")
+
+    kommune = models.OneToOneField("cases.Kommune", on_delete=models.CASCADE, related_name="ub_tilslutning")
+    pbs_start = models.DateField(null=True, blank=True)
+    pbs_slut = models.DateField(null=True, blank=True)
+    standardcheck_start = models.DateField(null=True, blank=True)
+    standardcheck_slut = models.DateField(null=True, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True)  # seed 004, 3.11.2: ændringsmarkering
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "tilslutning"
+        verbose_name_plural = "tilslutninger"
+
+    def __str__(self):
+        return f"Tilslutning {self.kommune_id}"
+
+    def tilsluttet(self, form: str, dato) -> bool:
+        """Ja on dato: start <= dato < slut (seed 004, 3.11.2: Ja -> Nej sets slut = d.d.)."""
+        start, slut = getattr(self, f"{form}_start"), getattr(self, f"{form}_slut")
+        return start is not None and start <= dato and (slut is None or dato < slut)
+
+
 class UBSag(models.Model):
     """A sag = one BB with its BP, bidrag and BPL (seed 004, 3.1.1.0)."""
 
@@ -35,7 +65,9 @@ class UBSag(models.Model):
     omraade = models.PositiveIntegerField(default=1)
     bb_cpr = models.CharField(max_length=10)
     bb_statuskode = models.PositiveSmallIntegerField(default=0)
-    udbetalingsform = models.PositiveSmallIntegerField(default=0)  # 0 kontant, 1 bank, 2 standardcheck
+    # 0 kontant, 1 bank, 2 standardcheck; null = ikke indberettet (seed 004, 3.3.2: standardcheck when the
+    # kommune uses it, else kontant)
+    udbetalingsform = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
     regnr = models.CharField(max_length=4, null=True, blank=True)
     kontonr = models.CharField(max_length=10, null=True, blank=True)
     ratevis = models.BooleanField(default=False)

@@ -100,3 +100,17 @@ def kontoplan(kommune_id: int) -> list[dict]:
 
 def advis_for_sag(sag: UBSag, limit=50) -> list[Meddelelse]:
     return list(Meddelelse.objects.filter(sag=sag).order_by("-id")[:limit])
+
+
+def tilslutning_dict(kommune, t, idag) -> dict:
+    """seed 004, 3.11.2: a kommune's tilslutning as of idag; without a row every form is Nej."""
+    out = {"kommune": kommune.kode, "navn": kommune.navn, "findes": t is not None}
+    from .models import Tilslutning
+    for form in Tilslutning.FORMER:
+        start = getattr(t, f"{form}_start", None)
+        slut = getattr(t, f"{form}_slut", None)
+        out[form] = t is not None and t.tilsluttet(form, idag)
+        out[f"{form}_start"] = start.isoformat() if start else None
+        out[f"{form}_slut"] = slut.isoformat() if slut else None
+    out["aendret"] = t.aendret.isoformat() if t is not None else None
+    return out

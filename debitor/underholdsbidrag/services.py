@@ -14,7 +14,7 @@ from ky.api import DomainError
 
 from . import beregning as b
 from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Sats,
-                     TillaegFradrag, UBSag)
+                     TillaegFradrag, Tilslutning, UBSag)
 
 GYLDIGE_ARTER = {11, 12, 13, 14, 15, 19, 21, 29, 31, 32, 33, 34, 35, 36, 39}
 INAKTIVERENDE_AB = {3, 4, 6, 7, 9}
@@ -58,6 +58,7 @@ FEJL = {
 }
 ADVIS = {
     "341": "Udbetalingsform ændret fra 1; registreringsnr. og kontonr. er slettet.",
+    "370": "Udbetalingsform passer ikke sammen med kommunens tilslutning på brugerregisteret.",
     "373": "Aktiv BP oprettet på inaktiv BB; BP's statuskode er sat til 9.",
     "378": "Markering: anmodning kræves.",
     "600": "Sagen er flyttet til nyt områdenr.",
@@ -441,6 +442,15 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, None) or {}
     f.raise_if()
     idag = dt.date.today()
+    # seed 004, 3.1.1.2 Kontrol mod brugerregister: a form the kommune is not connected to gives
+    # advis 370 and, on creation, standardcheck if the kommune has it, else kontant
+    form = bb.get("udbetalingsform")
+    tilslutning = tilslutning_for(kommune)
+    if not passer_med_tilslutning(form, tilslutning, idag):
+        ny_form = 2 if passer_med_tilslutning(2, tilslutning, idag) else 0
+        meddel.append(_advis_370(form, f"udbetalingsform er sat til {ny_form} "
+                                       f"({'standardcheck' if ny_form == 2 else 'kontant'})"))
+        bb.update(udbetalingsform=ny_form, regnr=None, kontonr=None)
     sag = UBSag.objects.create(kommune_id=kommune, omraade=omraade, virkningsdato=idag,
                                inaktiv_siden=idag if bb.get("bb_statuskode") else None, **bb, **badvis)
     for fields, bidrag in parsed_bps:
@@ -588,6 +598,10 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     f.raise_if()
     # ---- writes
     idag = dt.date.today()
+    # seed 004, 3.1.1.2: on a change the registered udbetalingsform is kept, still advis 370
+    if "udbetalingsform" in bb and not passer_med_tilslutning(bb["udbetalingsform"],
+                                                              tilslutning_for(sag.kommune_id), idag):
+        meddel.insert(0, _advis_370(bb["udbetalingsform"], "den registrerede udbetalingsform bevares"))
     sag.virkningsdato = idag
     for k, v in (badvis or {}).items():
         setattr(sag, k, v)
@@ -850,3 +864,53 @@ def saet_kontoplan(kommune_id: int, rows) -> list[Kontoplan]:
 
 KONTOGRUPPER = ("bidrag", "udbetaling", "tilgodehavende", "mellemregning")
 FALLBACK_KONTO = "99999998-05"
+
+
+# ------------------------------------------------------------------ tilslutning (3.11.2, U691)
+def _advis_370(form: int, udfald: str) -> dict:
+    navn = TILSLUTNING_NAVN[TILSLUTNING_FORM[form]]
+    return advis("370", f"{ADVIS['370']} Udbetalingsform {form} kræver tilslutning til {navn}; {udfald}.")
+
+
+TILSLUTNING_FORM = {1: "pbs", 2: "standardcheck"}  # udbetalingsform -> the tilslutning it needs
+TILSLUTNING_NAVN = {"pbs": "PBS-overførsel", "standardcheck": "standardcheck"}
+
+
+def tilslutning_for(kommune_id: int) -> Tilslutning | None:
+    return Tilslutning.objects.filter(kommune_id=kommune_id).first()
+
+
+def passer_med_tilslutning(form: int | None, tilslutning: Tilslutning | None, dato: dt.date) -> bool:
+    """seed 004, 3.1.1.2 / 3.3.2: 1 bankoverførsel needs PBS-overførsel, 2 standardcheck needs
+    standardcheck; 0 kontant and an unregistered form always fit."""
+    behov = TILSLUTNING_FORM.get(form)
+    return behov is None or (tilslutning is not None and tilslutning.tilsluttet(behov, dato))
+
+
+@transaction.atomic
+def saet_tilslutning(kommune_id: int, data, *, erstat: bool, idag: dt.date | None = None) -> Tilslutning:
+    """seed 004, 3.11.2: faggruppe creates or changes a kommune's tilslutning. Ja/Nej per form
+    (JSON true/false); on creation every form not given is Nej; Nej -> Ja: start = d.d., slut =
+    999999 (null); Ja -> Nej: slut = d.d. ``erstat`` (PUT): a form not given is Nej; else (PATCH) kept."""
+    if not isinstance(data, dict):
+        raise DomainError("Ugyldig forespørgsel.")
+    f = Fejlsamler()
+    for form in Tilslutning.FORMER:
+        if form in data and not isinstance(data[form], bool):
+            f.ugyldig(form, "Tilslutning skal være sand (Ja) eller falsk (Nej).")
+    f.raise_if()
+    idag = idag or dt.date.today()
+    t = Tilslutning.objects.select_for_update().filter(kommune_id=kommune_id).first()
+    if t is None:
+        t = Tilslutning(kommune_id=kommune_id)
+    for form in Tilslutning.FORMER:
+        if form not in data and not erstat and t.pk is not None:
+            continue
+        ja = data.get(form, False)
+        if ja and not t.tilsluttet(form, idag):
+            setattr(t, f"{form}_start", idag)
+            setattr(t, f"{form}_slut", None)
+        elif not ja and t.tilsluttet(form, idag):
+            setattr(t, f"{form}_slut", idag)
+    t.save()
+    return t

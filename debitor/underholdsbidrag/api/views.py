@@ -17,7 +17,7 @@ from ky.roles import Role
 from ky.scoping import user_kommune_codes
 
 from .. import selectors, services
-from ..models import Sats, UBSag
+from ..models import Sats, Tilslutning, UBSag
 
 WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 
@@ -172,6 +172,71 @@ class KontoplanView(Base):
         rows = request.data.get("results") if isinstance(request.data, dict) else request.data
         services.saet_kontoplan(k, rows)
         return Response({"kommune": k, "results": selectors.kontoplan(k), "advis": []})
+
+
+TILSLUTNING_BODY = {
+    "type": "object",
+    "properties": {"pbs": {"type": "boolean", "description": "PBS-overførsel Ja/Nej"},
+                   "standardcheck": {"type": "boolean", "description": "Standardcheck Ja/Nej"}},
+}
+TILSLUTNING_SVAR = {
+    "type": "object",
+    "properties": {
+        "kommune": {"type": "integer"}, "navn": {"type": "string"},
+        "findes": {"type": "boolean", "description": "false: no tilslutning registered, every form Nej"},
+        **{f"{form}{suffix}": {"type": typ, **({"format": "date", "nullable": True} if suffix else {})}
+           for form in Tilslutning.FORMER for suffix, typ in (("", "boolean"), ("_start", "string"),
+                                                              ("_slut", "string"))},
+        "aendret": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+
+
+class TilslutningBase(Base):
+    """seed 004, 3.11.2 (U691): the kommune's tilslutning to PBS-overførsel and standardcheck.
+    Kommune users read their own kommuner (another kommune: 404); only faggruppe writes."""
+    read_roles = (*CASE_ROLES, Role.FAGGRUPPE)
+    write_roles = (Role.FAGGRUPPE,)
+
+
+@extend_schema(responses={200: {"type": "object", "properties": {"results": {"type": "array",
+                                                                               "items": TILSLUTNING_SVAR}}}})
+class TilslutningList(TilslutningBase):
+    def get(self, request):
+        idag = timezone.localdate()
+        rows = Tilslutning.objects.for_user(request.user).select_related("kommune").order_by("kommune_id")
+        return Response({"results": [selectors.tilslutning_dict(t.kommune, t, idag) for t in rows]})
+
+
+class TilslutningDetail(TilslutningBase):
+    def _kommune(self, request, kommune):
+        from cases.models import Kommune
+        return get_object_or_404(Kommune.objects.for_user(request.user), pk=kommune)
+
+    def _svar(self, request, kommune, **extra):
+        k = self._kommune(request, kommune)
+        return Response({**selectors.tilslutning_dict(k, services.tilslutning_for(k.pk), timezone.localdate()),
+                         **extra})
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_retrieve", responses={200: TILSLUTNING_SVAR})
+    def get(self, request, kommune):
+        return self._svar(request, kommune)
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_update", request=TILSLUTNING_BODY,
+                   responses={200: TILSLUTNING_SVAR})
+    def put(self, request, kommune):
+        """Create or replace: a form not given is Nej."""
+        k = self._kommune(request, kommune)
+        services.saet_tilslutning(k.pk, request.data, erstat=True, idag=timezone.localdate())
+        return self._svar(request, kommune, advis=[])
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_partial_update", request=TILSLUTNING_BODY,
+                   responses={200: TILSLUTNING_SVAR})
+    def patch(self, request, kommune):
+        """Change the forms given (on creation the others are Nej)."""
+        k = self._kommune(request, kommune)
+        services.saet_tilslutning(k.pk, request.data, erstat=False, idag=timezone.localdate())
+        return self._svar(request, kommune, advis=[])
 
 
 @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
