@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -174,11 +174,10 @@ class KontoplanView(Base):
         return Response({"kommune": k, "results": selectors.kontoplan(k), "advis": []})
 
 
-TILSLUTNING_BODY = {
-    "type": "object",
-    "properties": {"pbs": {"type": "boolean", "description": "PBS-overførsel Ja/Nej"},
-                   "standardcheck": {"type": "boolean", "description": "Standardcheck Ja/Nej"}},
-}
+TILSLUTNING_BODY = inline_serializer("UBTilslutningInput", fields={
+    "pbs": serializers.BooleanField(required=False, help_text="PBS-overførsel Ja/Nej"),
+    "standardcheck": serializers.BooleanField(required=False, help_text="Standardcheck Ja/Nej"),
+})
 TILSLUTNING_SVAR = {
     "type": "object",
     "properties": {
