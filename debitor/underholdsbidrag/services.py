@@ -900,11 +900,11 @@ def saet_tilslutning(kommune_id: int, data, *, erstat: bool, idag: dt.date | Non
             f.ugyldig(form, "Tilslutning skal være sand (Ja) eller falsk (Nej).")
     f.raise_if()
     idag = idag or dt.date.today()
-    t = Tilslutning.objects.select_for_update().filter(kommune_id=kommune_id).first()
-    if t is None:
-        t = Tilslutning(kommune_id=kommune_id)
+    # get_or_create copes with two first writes at once; then lock the row
+    ny = Tilslutning.objects.get_or_create(kommune_id=kommune_id)[1]
+    t = Tilslutning.objects.select_for_update().get(kommune_id=kommune_id)
     for form in Tilslutning.FORMER:
-        if form not in data and not erstat and t.pk is not None:
+        if form not in data and not erstat and not ny:
             continue
         ja = data.get(form, False)
         if ja and not t.tilsluttet(form, idag):
