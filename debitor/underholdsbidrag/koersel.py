@@ -14,6 +14,7 @@ from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
+from .adresser import adresse_advis
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                      Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
@@ -135,6 +136,9 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
+    # seed 004, 3.2.2/4: advis 632/605 from the addresses, for the bidrag calculated in this run
+    adresse_advis(kommune_id, koersel, {n["bidrag_id"] for n in nye if n["type"] in ("bidrag", "efterregulering")},
+                  periode_start, meddel)
     created = len(copy_rows(Beregning, nye))
     _opdater_bidrag(opdater)
     if brugte_anm:

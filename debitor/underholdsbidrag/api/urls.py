@@ -13,4 +13,6 @@ urlpatterns = [
     path("sager/<int:pk>/stamkort.pdf", views.Stamkort.as_view(), name="ub-stamkort-pdf"),
     path("koersler/<int:run_id>/", views.KoerselDetail.as_view(), name="ub-koersel"),
     path("kontoplan/", views.KontoplanView.as_view(), name="ub-kontoplan"),
+    path("adresser/", views.AdresseBulk.as_view(), name="ub-adresser"),
+    path("adresser/<str:cpr>/", views.AdresseDetail.as_view(), name="ub-adresse"),
 ]
