@@ -220,3 +220,36 @@ def adresse_advis(kommune_id: int, koersel, beregnede_bidrag: set[int], periode_
             givet.add((bp_id, tekst))
             meddel.append({"kommune_id": kommune_id, "koersel_id": koersel.pk, "art": "advis", "nr": nr,
                            "tekst": tekst, "sag_id": sag_id, "bp_id": bp_id})
+
+
+# ------------------------------------------------------------------ advis 830 (3.4.1)
+ADVIS_TEKST["830"] = "BPL's bopælskommune i P-data er forskellig fra den registrerede afkrævningskommune."
+
+
+def advis_830(kommune_id: int, koersel, meddel: list[dict]) -> None:
+    """seed 004, 3.4.1 Behandle adresseoplysninger: "Hvis P-data er forskellig fra registreret
+    afkrævningskommune (individ 250) adviseres. Advis 830. Undtagen hvis der samtidig er registreret
+    diskretion for den bidragspligtige." For each BPL (per sag) claimed in this run with a
+    registered afkrævningskommune; P-data's bopælskommune counts only when it is a Danish kommune
+    (3.4.1: "bopælskommunenr. fra P-data excl. Grønland"; udland has none). One query; a re-run
+    claims nothing and so writes none."""
+    from .models import Beregning, Bidragspligtig
+    with connection.cursor() as c:
+        c.execute(f"""
+            SELECT DISTINCT bpl.sag_id, bpl.cpr, bpl.afkraevningskommune, a.kommunekode
+            FROM {Bidragspligtig._meta.db_table} bpl
+            JOIN {UBSag._meta.db_table} s ON s.id = bpl.sag_id
+            JOIN {Adresse._meta.db_table} a ON a.cpr = bpl.cpr
+            WHERE s.kommune_id = %s AND bpl.afkraevningskommune IS NOT NULL AND NOT bpl.diskretion
+              AND NOT a.udland AND a.kommunekode BETWEEN %s AND %s
+              AND a.kommunekode <> bpl.afkraevningskommune
+              AND EXISTS (SELECT 1 FROM {Beregning._meta.db_table} r
+                          WHERE r.sag_id = bpl.sag_id AND r.bpl_cpr = bpl.cpr AND r.afkraevet_af_id = %s)
+            ORDER BY bpl.sag_id, bpl.cpr""",
+                  [kommune_id, DANSK.start, DANSK.stop - 1, koersel.pk])
+        rows = c.fetchall()
+    for sag_id, cpr, afk, bopael in rows:
+        meddel.append({"kommune_id": kommune_id, "koersel_id": koersel.pk, "art": "advis", "nr": "830",
+                       "sag_id": sag_id, "bp_id": None,
+                       "tekst": f"{ADVIS_TEKST['830']} (BPL {cpr}: bopælskommune {bopael}, "
+                                f"afkrævningskommune {afk})."})

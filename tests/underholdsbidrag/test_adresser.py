@@ -176,8 +176,9 @@ def test_no_advis_605_same_vejkode_or_ab_kode_not_0_or_unknown(satser):
     assert Meddelelse.objects.filter(nr__in=("605", "632")).count() == 0
 
 
-def test_632_and_605_together_in_one_query(satser, django_assert_max_num_queries):
-    """The addresses are joined in one query whatever the number of sager (set-based run)."""
+def test_632_and_605_together_in_one_query(satser):
+    """The addresses are joined in one query whatever the number of sager (set-based run); the
+    second query reading addresses is advis 830's (claims)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     for i in range(3):
@@ -187,4 +188,38 @@ def test_632_and_605_together_in_one_query(satser, django_assert_max_num_queries
     with CaptureQueriesContext(connection) as q:
         k = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert _advis(k) == ["605"] * 3 + ["632"] * 3
-    assert sum("underholdsbidrag_adresse" in x["sql"] for x in q.captured_queries) == 1
+    assert sum("underholdsbidrag_adresse" in x["sql"] for x in q.captured_queries) == 2
+
+
+# ---------------------------------------------------------------- advis 830 (3.4.1)
+def _opret_med_afk(bb, bp, afk, diskretion=False):
+    body = sag_body()
+    body["bb"]["cpr"] = bb
+    body["bidragspersoner"][0]["cpr"] = bp
+    body["bidragspersoner"][0]["bidrag"][0].update(forfaldsdato="2026-08-18")
+    body["bidragspligtige"][0].update(afkraevningskommune=afk, diskretion=diskretion)
+    return services.opret_sag(user_kommuner=None, data=body)[0]
+
+
+def test_advis_830_when_pdata_bopaelskommune_differs_from_afkraevningskommune(satser):
+    sag = _opret_med_afk(BB, BP, 751)
+    _opret_med_afk("0101811234", "1505165234", 101)  # same kommune: no 830
+    _opret_med_afk("0101821234", "1505175234", 751, diskretion=True)  # diskretion: no 830
+    # the BPL of all three lives in 101 per P-data
+    gem_adresser([adr(BPL)])
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert k.status == "succeeded"
+    m = list(Meddelelse.objects.filter(koersel=k, nr="830"))
+    assert [(x.sag_id, x.bp_id) for x in m] == [(sag.pk, None)]
+    assert "bopælskommune 101, afkrævningskommune 751" in m[0].tekst
+    assert not Meddelelse.objects.filter(koersel=run_job(SLUG, kommune=101, as_of=AS_OF), nr="830").exists()
+
+
+@pytest.mark.parametrize("bpl_adresse", [adr(BPL, kommunekode=956), adr(BPL, kommunekode=None, vejkode=None, husnr="",
+                                                                         udland=True), None])
+def test_no_advis_830_for_greenland_abroad_or_unfed_bpl(satser, bpl_adresse):
+    _opret_med_afk(BB, BP, 751)
+    if bpl_adresse:
+        gem_adresser([bpl_adresse])
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert k.status == "succeeded" and not Meddelelse.objects.filter(nr="830").exists()
