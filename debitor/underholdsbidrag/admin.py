@@ -135,3 +135,12 @@ class KontoplanAdmin(LaeseAdmin):
     list_filter = ["kommune", "kontogruppe"]
     search_fields = ["=konto"]
     list_select_related = ["kommune"]
+
+
+@admin.register(m.Adresse)
+class AdresseAdmin(LaeseAdmin):
+    """The adresseringsgrundlag (P-data feed); written through PUT adresser/ or indlaes_adresser."""
+
+    list_display = ["cpr", "kommunekode", "vejkode", "husnr", "etage", "side", "postnr", "udland", "opdateret"]
+    list_filter = ["udland"]
+    search_fields = ["=cpr"]

@@ -253,3 +253,42 @@ def advis_830(kommune_id: int, koersel, meddel: list[dict]) -> None:
                        "sag_id": sag_id, "bp_id": None,
                        "tekst": f"{ADVIS_TEKST['830']} (BPL {cpr}: bopælskommune {bopael}, "
                                 f"afkrævningskommune {afk})."})
+
+
+# ------------------------------------------------------------------ address of the run's outputs (3.3.1, 3.4.1)
+_UKENDT = "jsonb_build_object('adressefelt', 'ukendt adresse', 'udland', coalesce(a.udland, false))"
+_KENDT = ("jsonb_build_object('kommunekode', a.kommunekode, 'vejkode', a.vejkode, 'husnr', a.husnr, "
+          "'etage', a.etage, 'side', a.side, 'postnr', a.postnr)")
+
+
+def adresser_til_uddata(koersel) -> None:
+    """The address of each payout and claim of the run, as the adresseringsgrundlag has it now.
+    Payout (seed 004, 3.3.1, 3.3.2): the BB's address; "På udbetalinger til bidragsberettigede med
+    ukendt adresse skrives ukendt adresse i adressefelt. Øvrige adresseringsfelter er blanke" (not
+    fed, no bopælskommune or udland: we hold no foreign address); a payout to the kommune carries
+    the kommune's name instead. Claim (3.4.1): the BPL's "adresse fra P-data excl. Grønland" (a
+    Greenland address gives only groenland: true). Two UPDATEs."""
+    from cases.models import Kommune
+
+    from .models import Afkraevning, Udbetaling
+    ukendt = "a.cpr IS NULL OR a.udland OR a.kommunekode IS NULL"
+    groenland = f"a.kommunekode BETWEEN {GROENLAND.start} AND {GROENLAND.stop - 1}"
+    with connection.cursor() as c:
+        c.execute(f"""
+            UPDATE {Udbetaling._meta.db_table} u SET adresse = x.adr
+            FROM (SELECT u2.id, CASE WHEN u2.modtager = 'kommune' THEN jsonb_build_object('navn', k.navn)
+                                     WHEN {ukendt} THEN {_UKENDT} ELSE {_KENDT} END AS adr
+                  FROM {Udbetaling._meta.db_table} u2
+                  JOIN {Kommune._meta.db_table} k ON k.kode = u2.kommune_id
+                  LEFT JOIN {Adresse._meta.db_table} a ON a.cpr = u2.modtager
+                  WHERE u2.koersel_id = %s) x
+            WHERE u.id = x.id""", [koersel.pk])
+        c.execute(f"""
+            UPDATE {Afkraevning._meta.db_table} f SET adresse = x.adr
+            FROM (SELECT f2.id, CASE WHEN {ukendt} THEN {_UKENDT}
+                                     WHEN {groenland} THEN jsonb_build_object('groenland', true)
+                                     ELSE {_KENDT} END AS adr
+                  FROM {Afkraevning._meta.db_table} f2
+                  LEFT JOIN {Adresse._meta.db_table} a ON a.cpr = f2.bpl
+                  WHERE f2.koersel_id = %s) x
+            WHERE f.id = x.id""", [koersel.pk])

@@ -14,7 +14,7 @@ from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
-from .adresser import adresse_advis, advis_830
+from .adresser import adresse_advis, adresser_til_uddata, advis_830
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                      Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
@@ -157,6 +157,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     udb = _udbetalinger(kommune_id, koersel, periode_slut, meddel)
     afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
     advis_830(kommune_id, koersel, meddel)  # seed 004, 3.4.1: P-data bopælskommune ≠ afkrævningskommune
+    adresser_til_uddata(koersel)  # seed 004, 3.3.1/3.4.1: address of each payout and claim
     post = _posteringer(kommune_id, koersel, periode_slut)
     _tilgodehavende(kommune_id, koersel, as_of)
     copy_rows(Meddelelse, meddel, conflict="")

@@ -215,6 +215,7 @@ class Udbetaling(models.Model):
     udbetalingsdato = models.DateField()
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.3.1/3.3.2: from the adresseringsgrundlag
 
     objects = scoped_manager()
 
@@ -228,6 +229,7 @@ class Afkraevning(models.Model):
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
     fordring = models.ForeignKey("debitor.Fordring", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.4.1: the BPL's, from the adresseringsgrundlag
 
     objects = scoped_manager()
 

@@ -178,7 +178,7 @@ def test_no_advis_605_same_vejkode_or_ab_kode_not_0_or_unknown(satser):
 
 def test_632_and_605_together_in_one_query(satser):
     """The addresses are joined in one query whatever the number of sager (set-based run); the
-    second query reading addresses is advis 830's (claims)."""
+    other three reading addresses are advis 830's and the payout's and claim's address UPDATEs."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     for i in range(3):
@@ -188,7 +188,7 @@ def test_632_and_605_together_in_one_query(satser):
     with CaptureQueriesContext(connection) as q:
         k = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert _advis(k) == ["605"] * 3 + ["632"] * 3
-    assert sum("underholdsbidrag_adresse" in x["sql"] for x in q.captured_queries) == 2
+    assert sum("underholdsbidrag_adresse" in x["sql"] for x in q.captured_queries) == 4
 
 
 # ---------------------------------------------------------------- advis 830 (3.4.1)
@@ -223,3 +223,50 @@ def test_no_advis_830_for_greenland_abroad_or_unfed_bpl(satser, bpl_adresse):
         gem_adresser([bpl_adresse])
     k = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert k.status == "succeeded" and not Meddelelse.objects.filter(nr="830").exists()
+
+
+# ---------------------------------------------------------------- addresses on the run's outputs (3.3.1/3.3.2, 3.4.1)
+def test_payout_and_claim_carry_the_address(satser, drift):
+    opret()
+    gem_adresser([adr(BB, etage="st", side="th")])  # BPL not fed
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    out = selectors.koersel_output(drift, k.pk)
+    assert out["udbetalinger"][0]["adresse"] == {"kommunekode": 101, "vejkode": 1234, "husnr": "12", "etage": "ST",
+                                                 "side": "TH", "postnr": 2100}
+    assert out["afkraevninger"][0]["adresse"] == {"adressefelt": "ukendt adresse", "udland": False}
+
+
+@pytest.mark.parametrize("bb_adresse, bpl_adresse, udb, afk", [
+    (None, adr(BPL, kommunekode=956), {"adressefelt": "ukendt adresse", "udland": False}, {"groenland": True}),
+    (adr(BB, kommunekode=None, vejkode=None, husnr="", udland=True), adr(BPL, kommunekode=None, vejkode=None),
+     {"adressefelt": "ukendt adresse", "udland": True}, {"adressefelt": "ukendt adresse", "udland": False}),
+])
+def test_unknown_abroad_and_greenland_addresses_on_outputs(satser, bb_adresse, bpl_adresse, udb, afk):
+    from debitor.underholdsbidrag.models import Afkraevning, Udbetaling
+    opret()
+    gem_adresser([x for x in (bb_adresse, bpl_adresse) if x])
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Udbetaling.objects.get(koersel=k).adresse == udb
+    assert Afkraevning.objects.get(koersel=k).adresse == afk
+
+
+def test_payout_to_the_kommune_carries_its_name(satser):
+    from decimal import Decimal
+
+    from debitor.underholdsbidrag.models import Udbetaling
+    sag = opret(forfald="2026-12-01")
+    bp = sag.bidragspersoner.get()
+    Bidragsperson.objects.filter(pk=bp.pk).update(tilgodehavende_off=Decimal("1000.00"), tilgodehavende_individ=True)
+    services.registrer_tf(sag, {"bp": bp.cpr, "tf_kode": 11, "bidragsart": 11, "beloeb": "300.00",
+                                "beloebsmodtager": 0}, as_of=AS_OF)
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    assert Udbetaling.objects.get(koersel=k, modtager="kommune").adresse == {"navn": "København"}
+
+
+def test_admin_lists_addresses_read_only(client):
+    from cases.accounts import create_or_update_user
+    gem_adresser([adr(BB)])
+    client.force_login(create_or_update_user("drift-adr", role="drift")[0])
+    r = client.get("/admin/underholdsbidrag/adresse/")
+    assert r.status_code == 200 and BB in r.content.decode()
+    assert client.get("/admin/underholdsbidrag/adresse/add/").status_code == 403
