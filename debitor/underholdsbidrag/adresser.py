@@ -39,7 +39,7 @@ def rens_cpr(v) -> str | None:
 
 def _valider(raw, felt: str, fejl: list[dict]) -> dict | None:
     def ugyldig(f, tekst):
-        fejl.append({"felt": f"{felt}{f}", "kode": "ugyldig", "tekst": tekst})
+        fejl.append({"felt": f"{felt}{f}" or None, "kode": "ugyldig", "tekst": tekst})
 
     if not isinstance(raw, dict):
         ugyldig("", "Skal være et objekt.")

@@ -270,3 +270,10 @@ def test_admin_lists_addresses_read_only(client):
     r = client.get("/admin/underholdsbidrag/adresse/")
     assert r.status_code == 200 and BB in r.content.decode()
     assert client.get("/admin/underholdsbidrag/adresse/add/").status_code == 403
+
+
+def test_unknown_field_is_a_fejl_without_felt(api, drift):
+    r = api.as_user(drift).put(URL + f"{BB}/", {"kommunekode": 101, "vejnavn": "Nørregade"}, format="json")
+    assert r.status_code == 400 and r.json()["fejl"] == [
+        {"felt": None, "kode": "ugyldig", "tekst": "Ukendte felter: vejnavn."}]
+    assert not Adresse.objects.exists()
