@@ -143,3 +143,12 @@ class TilslutningAdmin(LaeseAdmin):
     list_display = ["kommune", "pbs_start", "pbs_slut", "standardcheck_start", "standardcheck_slut", "aendret"]
     search_fields = ["=kommune__kode", "kommune__navn"]
     list_select_related = ["kommune"]
+
+
+@admin.register(m.Adresse)
+class AdresseAdmin(LaeseAdmin):
+    """The adresseringsgrundlag (P-data feed); written through PUT adresser/ or indlaes_adresser."""
+
+    list_display = ["cpr", "kommunekode", "vejkode", "husnr", "etage", "side", "postnr", "udland", "opdateret"]
+    list_filter = ["udland"]
+    search_fields = ["=cpr"]

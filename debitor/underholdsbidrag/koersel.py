@@ -14,6 +14,7 @@ from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
+from .adresser import adresse_advis, adresser_til_uddata, advis_830
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                      Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
@@ -136,6 +137,9 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
+    # seed 004, 3.2.2/4: advis 632/605 from the addresses, for the bidrag calculated in this run
+    adresse_advis(kommune_id, koersel, {n["bidrag_id"] for n in nye if n["type"] in ("bidrag", "efterregulering")},
+                  periode_start, meddel)
     created = len(copy_rows(Beregning, nye))
     _opdater_bidrag(opdater)
     if brugte_anm:
@@ -153,6 +157,8 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     udb = _udbetalinger(kommune_id, koersel, periode_slut, meddel)
     afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
+    advis_830(kommune_id, koersel, meddel)  # seed 004, 3.4.1: P-data bopælskommune ≠ afkrævningskommune
+    adresser_til_uddata(koersel)  # seed 004, 3.3.1/3.4.1: address of each payout and claim
     post = _posteringer(kommune_id, koersel, periode_slut)
     _tilgodehavende(kommune_id, koersel, as_of)
     copy_rows(Meddelelse, meddel, conflict="")

@@ -247,6 +247,7 @@ class Udbetaling(models.Model):
     udbetalingsdato = models.DateField()
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.3.1/3.3.2: from the adresseringsgrundlag
 
     objects = scoped_manager()
 
@@ -260,6 +261,7 @@ class Afkraevning(models.Model):
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
     fordring = models.ForeignKey("debitor.Fordring", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.4.1: the BPL's, from the adresseringsgrundlag
 
     objects = scoped_manager()
 
@@ -305,3 +307,26 @@ class Kontoplan(models.Model):
     konto = models.CharField(max_length=20)
 
     objects = scoped_manager()
+
+
+class Adresse(models.Model):
+    """Adresseringsgrundlaget: one current address per CPR as P-data (CPR) gives it (seed 004,
+    3.9.1, 3.3.1, 3.4.1). Not bound to a kommune: fed by the P-data integration (drift).
+    kommunekode null = bopælskommune ukendt; 955–961 = Grønland (CPR); udland = udrejst."""
+
+    cpr = models.CharField(max_length=10, unique=True)
+    kommunekode = models.PositiveSmallIntegerField(null=True, blank=True)
+    vejkode = models.PositiveSmallIntegerField(null=True, blank=True)
+    husnr = models.CharField(max_length=4, blank=True, default="")
+    etage = models.CharField(max_length=2, blank=True, default="")
+    side = models.CharField(max_length=4, blank=True, default="")
+    postnr = models.PositiveSmallIntegerField(null=True, blank=True)
+    udland = models.BooleanField(default=False)
+    opdateret = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "adresse (adresseringsgrundlag)"
+        verbose_name_plural = "adresser (adresseringsgrundlag)"
+
+    def __str__(self):
+        return f"Adresse {self.cpr}"

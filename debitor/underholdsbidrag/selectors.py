@@ -75,9 +75,11 @@ def koersel_output(user, run_id: int) -> dict:
         "koersel": run_id,
         "udbetalinger": [{"modtager": u.modtager, "udbetalingsform": u.udbetalingsform,
                           "udbetalingsdato": u.udbetalingsdato.isoformat(), "beloeb": f"{u.beloeb:.2f}",
-                          "sag": u.sag_id, "linjer": u.linjer} for u in scoped(Udbetaling).order_by("id")],
+                          "sag": u.sag_id, "linjer": u.linjer, "adresse": u.adresse}
+                         for u in scoped(Udbetaling).order_by("id")],
         "afkraevninger": [{"bpl": a.bpl, "afkraevningskommune": a.afkraevningskommune, "dato": a.dato.isoformat(),
-                           "beloeb": f"{a.beloeb:.2f}", "fordring": a.fordring_id, "linjer": a.linjer}
+                           "beloeb": f"{a.beloeb:.2f}", "fordring": a.fordring_id, "linjer": a.linjer,
+                           "adresse": a.adresse}
                           for a in scoped(Afkraevning).order_by("id")],
         "posteringer": [{"konto": p.konto, "kontogruppe": p.kontogruppe, "debet": f"{p.debet:.2f}",
                          "kredit": f"{p.kredit:.2f}", "posteringsdato": p.posteringsdato.isoformat(),

@@ -464,6 +464,10 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
     for c in bpl_paa_bp:
         extra = parsed_bpl.get(c, {})
         Bidragspligtig.objects.create(sag=sag, cpr=c, **extra)
+    from .adresser import advis_372
+    a372 = advis_372(sag.bb_cpr)  # seed 004, 3.1.1.2 Oprettelse: BB i udlandet/Grønland/ukendt bopælskommune
+    if a372:
+        meddel.append(a372)
     _gem_advis(sag, meddel)
     return sag, meddel
 

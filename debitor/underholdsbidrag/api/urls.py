@@ -15,4 +15,6 @@ urlpatterns = [
     path("kontoplan/", views.KontoplanView.as_view(), name="ub-kontoplan"),
     path("tilslutninger/", views.TilslutningList.as_view(), name="ub-tilslutninger"),
     path("tilslutninger/<int:kommune>/", views.TilslutningDetail.as_view(), name="ub-tilslutning"),
+    path("adresser/", views.AdresseBulk.as_view(), name="ub-adresser"),
+    path("adresser/<str:cpr>/", views.AdresseDetail.as_view(), name="ub-adresse"),
 ]

@@ -252,3 +252,41 @@ class Stamkort(Base):
                                 {"sag": sag, "data": data, "aendrede": set(sag.aendrede_felter or []),
                                  "beregninger": selectors.beregninger(sag)[-20:]})
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+
+
+# ---------------------------------------------------------------- adresseringsgrundlag (seed 004, 3.9.1)
+# Addition to the contract: the P-data feed writes (drift, e.g. the integration's system token);
+# reads are CPR reads and go to the access log.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class AdresseBulk(Base):
+    write_roles = (Role.DRIFT,)
+
+    def put(self, request):
+        """PUT adresser/ {"results": [{cpr, kommunekode, vejkode, husnr, etage, side, postnr, udland}, ...]}:
+        upsert of many addresses, all or nothing."""
+        from ..adresser import gem_adresser
+        rows = request.data.get("results") if isinstance(request.data, dict) else request.data
+        objs = gem_adresser(rows)
+        return Response({"antal": len(objs), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class AdresseDetail(AccessLoggedMixin, Base):
+    write_roles = (Role.DRIFT,)
+
+    @extend_schema(operation_id="v1_underholdsbidrag_adresse_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, cpr):
+        from ..adresser import adresse_dict, rens_cpr, synlig_for
+        from ..models import Adresse
+        c = rens_cpr(cpr)
+        a = Adresse.objects.filter(cpr=c).first() if c else None
+        if a is None or not synlig_for(request.user, c):
+            raise Http404
+        return Response(adresse_dict(a))
+
+    @extend_schema(operation_id="v1_underholdsbidrag_adresse_update", request=OpenApiTypes.OBJECT,
+                   responses=OpenApiTypes.OBJECT)
+    def put(self, request, cpr):
+        from ..adresser import adresse_dict, gem_adresse
+        a = gem_adresse(cpr, request.data)
+        return Response({**adresse_dict(a), "advis": []})
