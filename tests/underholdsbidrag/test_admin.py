@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from batch.services import run_job
 from debitor.underholdsbidrag import services
-from debitor.underholdsbidrag.models import Anmodning, Kontoplan, Meddelelse
+from debitor.underholdsbidrag.models import Anmodning, Kontoplan, Meddelelse, Registerindsigt
 from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
 
 pytestmark = pytest.mark.django_db
 MODELLER = ["sats", "ubsag", "bidragsperson", "bidragspligtig", "bidrag", "tillaegfradrag", "anmodning",
-            "beregning", "meddelelse", "udbetaling", "afkraevning", "postering", "anmodningsbrev", "kontoplan"]
+            "beregning", "meddelelse", "udbetaling", "afkraevning", "postering", "anmodningsbrev", "kontoplan",
+            "registerindsigt"]
 _n = itertools.count(10)
 
 
@@ -28,6 +29,7 @@ def _sager(antal):
         services.registrer_tf(sag, {"bp": bp.cpr, "tf_kode": 31, "bidragsart": 11, "beloeb": "100.00"}, as_of=AS_OF)
         Anmodning.objects.create(sag=sag, bp=bp, bidragsart=11, forfaldsdato=dt.date(2027, 2, 18))
         Meddelelse.objects.create(kommune_id=101, nr="611", tekst="x", sag=sag, bp=bp)
+        Registerindsigt.objects.create(kommune_id=101, cpr=bp.cpr)
     Kontoplan.objects.get_or_create(kommune_id=101, kontogruppe="bidrag", bidragskode="03", konto="5.57.72.1")
     run_job(SLUG, kommune=101, as_of=AS_OF)
 

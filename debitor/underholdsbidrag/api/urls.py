@@ -12,5 +12,7 @@ urlpatterns = [
     path("sager/<int:pk>/anmodninger/", views.AnmodningList.as_view(), name="ub-anmodninger"),
     path("sager/<int:pk>/stamkort.pdf", views.Stamkort.as_view(), name="ub-stamkort-pdf"),
     path("koersler/<int:run_id>/", views.KoerselDetail.as_view(), name="ub-koersel"),
+    path("registerindsigt/", views.RegisterindsigtList.as_view(), name="ub-registerindsigter"),
+    path("registerindsigt/<int:pk>/", views.RegisterindsigtDetail.as_view(), name="ub-registerindsigt"),
     path("kontoplan/", views.KontoplanView.as_view(), name="ub-kontoplan"),
 ]

@@ -17,7 +17,7 @@ from ky.roles import Role
 from ky.scoping import user_kommune_codes
 
 from .. import selectors, services
-from ..models import Sats, UBSag
+from ..models import Registerindsigt, Sats, UBSag
 
 WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 
@@ -188,3 +188,28 @@ class Stamkort(Base):
                                 {"sag": sag, "data": data, "aendrede": set(sag.aendrede_felter or []),
                                  "beregninger": selectors.beregninger(sag)[-20:]})
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtList(AccessLoggedMixin, Base):
+    """Addition (seed 004, 3.1.1.1): POST {kommune, cpr} orders a registerindsigt, produced by the
+    next weekly run; an identical request not yet produced is fejl 195."""
+
+    def get(self, request):
+        qs = Registerindsigt.objects.for_user(request.user).order_by("-id")
+        return Response({"results": [selectors.registerindsigt_dict(r) for r in qs[:200]]})
+
+    def post(self, request):
+        r, advis = services.bestil_registerindsigt(user=request.user, user_kommuner=user_kommune_codes(request.user),
+                                                   data=request.data)
+        return Response({**selectors.registerindsigt_dict(r), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtDetail(AccessLoggedMixin, Base):
+    """The produced registerindsigt (``indhold``; null while pending). Reading it is logged (Adgangslog)."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk)
+        return Response(selectors.registerindsigt_dict(r, indhold=True))
