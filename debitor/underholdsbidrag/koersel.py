@@ -18,7 +18,7 @@ from . import beregning as b
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                      Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
-from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
+from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
 
 BIDRAG_FIELDS = (
     "id", "bidragsart", "bpl_cpr", "forfaldsdato", "forrige_forfaldsdato", "forfaldsfrekvens", "fast_bidrag",
@@ -249,7 +249,7 @@ def _forrige(res, r):
 
 def _medd(*, koersel, art="advis", **kw) -> dict:
     """A Meddelelse row (attnames) for copy_rows."""
-    return {"koersel_id": koersel.pk if koersel else None, "art": art, "sag_id": None, "bp_id": None, **kw}
+    return {"koersel_id": koersel.pk, "art": art, "sag_id": None, "bp_id": None, **kw}
 
 
 def _m(kommune_id, koersel, r, nr, tekst=None, art="advis"):
@@ -589,31 +589,10 @@ def _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_
             continue
         slet += [i for i, _ in overskud]
         meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=noegle[0], nr="633",
-                            tekst=_tekst_633(noegle[1], [d for _, d in overskud])))
+                            tekst=tekst_633(noegle[1], [d for _, d in overskud])))
     if slet:
         Anmodning.objects.filter(id__in=slet).delete()
     return len(slet)
-
-
-def _tekst_633(bidragsart, datoer) -> str:
-    return (f"{b.ADVIS_TEKST['633']} (bidragsart {bidragsart}, forfaldsdato "
-            f"{', '.join(d.isoformat() for d in sorted(datoer))}).")
-
-
-def anmodninger_slettet_ved_inaktivering(kommune_id, bp_ids, *, koersel=None) -> list[dict]:
-    """seed 004, 3.1.1.3/3: "Ved inaktivering af BP slettes overskydende anmodninger" — every unused
-    anmodning of the inactivated BP goes, advis 633 per BP and bidragsart. One DELETE ... RETURNING;
-    used by the automatic inactivation (3.1.1.5) and by a caseworker's stop of a BP (services)."""
-    from django.db import connection
-    with connection.cursor() as c:
-        c.execute(f"DELETE FROM {Anmodning._meta.db_table} WHERE brugt_af_id IS NULL AND bp_id = ANY(%s) "
-                  "RETURNING sag_id, bp_id, bidragsart, forfaldsdato", [list(bp_ids)])
-        rows = c.fetchall()
-    grupper = defaultdict(list)
-    for sag_id, bp_id, art, forfald in rows:
-        grupper[(sag_id, bp_id, art)].append(forfald)
-    return [_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="633",
-                  tekst=_tekst_633(art, datoer)) for (sag_id, bp_id, art), datoer in sorted(grupper.items())]
 
 
 # ---------------------------------------------------------------- anmodning letters (3.2.1)
@@ -758,7 +737,10 @@ def _automatisk_inaktivering(kommune_id, koersel, as_of, meddel) -> tuple[int, i
                   .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf)).values_list("id", flat=True))
     n_bp = Bidragsperson.objects.filter(id__in=bp_ids).update(statuskode=8, inaktiv_siden=as_of) if bp_ids else 0
     if bp_ids:
-        meddel += anmodninger_slettet_ved_inaktivering(kommune_id, bp_ids, koersel=koersel)
+        # seed 004, 3.1.1.3/3: the inactivated BP's unused anmodninger go (advis 633)
+        meddel += [_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="633",
+                         tekst=tekst_633(art, datoer))
+                   for sag_id, bp_id, art, datoer in slet_ubrugte_anmodninger(bp_ids)]
     aktiv_bp = Bidragsperson.objects.filter(sag_id=OuterRef("pk"), statuskode=0)
     n_bb = (UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode=0).filter(~Exists(aktiv_bp))
             .update(bb_statuskode=9, inaktiv_siden=as_of))
@@ -809,11 +791,16 @@ def _registerindsigter(kommune_id, koersel, as_of) -> int:
     alle = {s.bb_cpr for s in sager.values()} | {p.cpr for p in bps} | {p.cpr for p in bpls}
     navne = dict(Person.objects.filter(cpr__in=alle).values_list("cpr", "navn"))
     bp_paa = defaultdict(list)
+    bpl_paa = defaultdict(list)
+    sager_for_cpr = defaultdict(set)
+    for s in sager.values():
+        sager_for_cpr[s.bb_cpr].add(s.id)
     for p in bps:
         bp_paa[p.sag_id].append(p)
-    bpl_paa = defaultdict(list)
+        sager_for_cpr[p.cpr].add(p.sag_id)
     for p in bpls:
         bpl_paa[p.sag_id].append(p)
+        sager_for_cpr[p.cpr].add(p.sag_id)
 
     def bidrag_dict(x):
         return {"bidragsart": x.bidragsart, "forfaldsdato": _iso(x.forfaldsdato),
@@ -843,8 +830,7 @@ def _registerindsigter(kommune_id, koersel, as_of) -> int:
         return out
 
     for r in bestilte:
-        fundet = [paa_sag(r.cpr, s) for s in sorted(sager.values(), key=lambda s: s.id)
-                  if r.cpr == s.bb_cpr or any(p.cpr == r.cpr for p in bp_paa[s.id] + bpl_paa[s.id])]
+        fundet = [paa_sag(r.cpr, sager[i]) for i in sorted(sager_for_cpr.get(r.cpr, ()))]
         r.blank = not fundet
         r.indhold = {"cpr": r.cpr, "navn": navne.get(r.cpr, ""), "sager": fundet}
         if r.blank:

@@ -675,11 +675,34 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     sag.aendrede_felter = aendrede
     sag.save()
     if stoppede_bp:
-        from .koersel import anmodninger_slettet_ved_inaktivering
-        meddel += [advis(m["nr"], m["tekst"])
-                   for m in anmodninger_slettet_ved_inaktivering(sag.kommune_id, stoppede_bp)]
+        # seed 004, 3.1.1.3/3: "Ved inaktivering af BP slettes overskydende anmodninger" (advis 633)
+        meddel += [advis("633", tekst_633(art, datoer)) for _, _, art, datoer in slet_ubrugte_anmodninger(stoppede_bp)]
     _gem_advis(sag, meddel)
     return sag, meddel
+
+
+def slet_ubrugte_anmodninger(bp_ids) -> list[tuple]:
+    """seed 004, 3.1.1.3/3: every unused anmodning of the inactivated BP goes (users cannot delete
+    anmodninger, 3.1.1.7). One DELETE ... RETURNING; [(sag_id, bp_id, bidragsart, [forfaldsdato])]
+    per BP and bidragsart, for advis 633. Used by a caseworker's stop of a BP (aendr_sag) and by the
+    run's automatic inactivation (3.1.1.5)."""
+    from collections import defaultdict
+
+    from django.db import connection
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {Anmodning._meta.db_table} WHERE brugt_af_id IS NULL AND bp_id = ANY(%s) "
+                  "RETURNING sag_id, bp_id, bidragsart, forfaldsdato", [list(bp_ids)])
+        rows = c.fetchall()
+    grupper = defaultdict(list)
+    for sag_id, bp_id, art, forfald in rows:
+        grupper[(sag_id, bp_id, art)].append(forfald)
+    return [(*k, sorted(v)) for k, v in sorted(grupper.items())]
+
+
+def tekst_633(bidragsart, datoer) -> str:
+    """Advis 633's text (seed 004, 3.2.2/4) with the bidragsart and the deleted anmodningers dates."""
+    return (f"{b.ADVIS_TEKST['633']} (bidragsart {bidragsart}, forfaldsdato "
+            f"{', '.join(d.isoformat() for d in sorted(datoer))}).")
 
 
 def _check_279(sag: UBSag, igangsat: list, ops: list, bpl_nye: dict, f: Fejlsamler) -> None:

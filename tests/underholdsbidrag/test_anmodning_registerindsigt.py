@@ -210,6 +210,7 @@ def test_registerindsigt_ordered_produced_by_the_run_and_logged(api, sagsbehandl
     assert r.json()["status"] == "bestilt" and r.json()["cpr"] == "0303701234" and r.json()["advis"] == []
     pk = r.json()["id"]
     assert c.get(URL + f"registerindsigt/{pk}/").json()["indhold"] is None
+    assert c.get(URL + f"registerindsigt/{pk}.pdf").status_code == 404  # not produced yet
     ukendt = c.post(URL + "registerindsigt/", {"kommune": 101, "cpr": "0404701234"}, format="json").json()["id"]
     k = run_job(SLUG, kommune=101, as_of=AS_OF)
     Adgangslog.objects.all().delete()
@@ -228,6 +229,19 @@ def test_registerindsigt_ordered_produced_by_the_run_and_logged(api, sagsbehandl
     blank = c.get(URL + f"registerindsigt/{ukendt}/").json()
     assert blank["blank"] and blank["indhold"] == {"cpr": "0404701234", "navn": "", "sager": [],
                                                    "tekst": "Ingen oplysninger registreret."}
+    # the PDF (WeasyPrint, like the stamkort), logged as a read of the requested CPR
+    Adgangslog.objects.all().delete()
+    for x in (pk, ukendt):
+        r = c.get(URL + f"registerindsigt/{x}.pdf")
+        assert r.status_code == 200 and r.content[:4] == b"%PDF"
+    assert sorted(Adgangslog.objects.values_list("cpr", flat=True)) == ["0303701234", "0404701234"]
+    from django.template.loader import render_to_string
+    r_obj = Registerindsigt.objects.get(pk=pk)
+    html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r_obj, "i": r_obj.indhold})
+    assert "Poul Pligtig" in html and "BB Bente Berettiget" in html and "0101801234" not in html
+    r_obj = Registerindsigt.objects.get(pk=ukendt)
+    html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r_obj, "i": r_obj.indhold})
+    assert "Ingen oplysninger registreret." in html
     out = c.get(URL + f"koersler/{k.pk}/").json()
     assert out["registerindsigter"] == [{"id": pk, "cpr": "0303701234", "blank": False},
                                         {"id": ukendt, "cpr": "0404701234", "blank": True}]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("koersler/<int:run_id>/", views.KoerselDetail.as_view(), name="ub-koersel"),
     path("registerindsigt/", views.RegisterindsigtList.as_view(), name="ub-registerindsigter"),
     path("registerindsigt/<int:pk>/", views.RegisterindsigtDetail.as_view(), name="ub-registerindsigt"),
+    path("registerindsigt/<int:pk>.pdf", views.RegisterindsigtPdf.as_view(), name="ub-registerindsigt-pdf"),
     path("kontoplan/", views.KontoplanView.as_view(), name="ub-kontoplan"),
 ]

@@ -213,3 +213,18 @@ class RegisterindsigtDetail(AccessLoggedMixin, Base):
     def get(self, request, pk):
         r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk)
         return Response(selectors.registerindsigt_dict(r, indhold=True))
+
+
+@extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+class RegisterindsigtPdf(Base):
+    """The produced registerindsigt as PDF (WeasyPrint, like the stamkort); 404 while pending."""
+
+    def get(self, request, pk):
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        from ky.accesslog import log_cpr_reads
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
+        log_cpr_reads(request.user, [r.cpr], f"API {request.path}")
+        html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r, "i": r.indhold})
+        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
