@@ -195,6 +195,7 @@ class RegisterindsigtList(AccessLoggedMixin, Base):
     """Addition (seed 004, 3.1.1.1): POST {kommune, cpr} orders a registerindsigt, produced by the
     next weekly run; an identical request not yet produced is fejl 195."""
 
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         qs = Registerindsigt.objects.for_user(request.user).order_by("-id")
         return Response({"results": [selectors.registerindsigt_dict(r) for r in qs[:200]]})
@@ -219,6 +220,8 @@ class RegisterindsigtDetail(AccessLoggedMixin, Base):
 class RegisterindsigtPdf(Base):
     """The produced registerindsigt as PDF (WeasyPrint, like the stamkort); 404 while pending."""
 
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_pdf_retrieve",
+                   responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
     def get(self, request, pk):
         from django.template.loader import render_to_string
         from weasyprint import HTML
