@@ -47,8 +47,8 @@ class BidragspersonAdmin(LaeseAdmin):
 
 @admin.register(m.Bidragspligtig)
 class BidragspligtigAdmin(LaeseAdmin):
-    list_display = ["cpr", "sag", "afkraevningskommune", "diskretion"]
-    list_filter = ["diskretion", "sag__kommune"]
+    list_display = ["cpr", "sag", "afkraevningskommune", "diskretion", "pnr_ugyldig"]
+    list_filter = ["diskretion", "pnr_ugyldig", "sag__kommune"]
     search_fields = ["=cpr", "=sag__id"]
     list_select_related = ["sag"]
 
@@ -152,3 +152,11 @@ class AdresseAdmin(LaeseAdmin):
     list_display = ["cpr", "kommunekode", "vejkode", "husnr", "etage", "side", "postnr", "udland", "opdateret"]
     list_filter = ["udland"]
     search_fields = ["=cpr"]
+
+
+@admin.register(m.Registerindsigt)
+class RegisterindsigtAdmin(LaeseAdmin):
+    list_display = ["id", "kommune", "cpr", "bestilt", "dannet", "koersel", "blank"]
+    list_filter = ["kommune", "blank"]
+    search_fields = ["=cpr", "=koersel__id"]
+    list_select_related = ["kommune", "koersel"]

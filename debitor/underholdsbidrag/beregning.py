@@ -42,6 +42,7 @@ ADVIS_TEKST = {
     "801": "BPL slettet (oprydning).",
     "704": "Barnets indtægt overstiger 3 gange normalbidrag.",
     "634": "Bidragskoden er ændret i forhold til seneste beregning",
+    "633": "Overskydende anmodninger er slettet",  # seed 004, 3.2.2/4 and 3.1.1.3/3
 }
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 
 from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
@@ -16,9 +17,9 @@ from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 from . import beregning as b
 from .adresser import adresse_advis, adresser_til_uddata, advis_830
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
-                     Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
+                     Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
 from .models import Kontoplan
-from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
+from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
 from .services import TILSLUTNING_FORM, TILSLUTNING_NAVN, passer_med_tilslutning, tilslutning_for
 
 BIDRAG_FIELDS = (
@@ -60,10 +61,13 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     ).values(*BIDRAG_FIELDS))
     # anmodninger registered and not used (seed 004, 3.2.1/5)
     anm_rows = Anmodning.objects.filter(sag__kommune_id=kommune_id, brugt_af__isnull=True).values(
-        "id", "bp_id", "bidragsart").order_by("forfaldsdato", "id")
-    anmodninger: dict[tuple, list[int]] = defaultdict(list)
+        "id", "bp_id", "bidragsart", "forfaldsdato").order_by("forfaldsdato", "id")
+    anmodninger: dict[tuple, list[tuple[int, dt.date]]] = defaultdict(list)
     for r in anm_rows:
-        anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
+        anmodninger[(r["bp_id"], r["bidragsart"])].append((r["id"], r["forfaldsdato"]))
+    anm_brugt: dict[tuple, int] = defaultdict(int)  # how many of a (bp, art)'s anmodninger this run used
+    # (bp, art) -> (sag_id, [next forfaldsdato of each bidrag calculated with anmodning]) (3.2.2/4)
+    anm_beregnet: dict[tuple, tuple[int, list]] = {}
 
     normal = _normalbidrag(due)
     periode_start, _ = b.udbetalingsperiode(as_of)
@@ -86,7 +90,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
             if adv == "631" and not r["bp__advis_631_givet"] and r["bp_id"] not in bp_631:
                 bp_631.add(r["bp_id"])
                 meddel.append(_m(kommune_id, koersel, r, "631"))
-            ledige = anmodninger.get((r["bp_id"], art), [])
+            ledige = anmodninger.get((r["bp_id"], art), [])[anm_brugt[(r["bp_id"], art)]:]
             if not ledige:
                 # one 611 per bidrag, forfaldsdato and payout week: a re-run of the week writes none
                 tekst = (f"{b.ADVIS_TEKST['611']} (bidragsart {art}, forfaldsdato {forfald.isoformat()}, "
@@ -108,8 +112,12 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                 ctx.error(f"bidrag {r['id']}", str(exc))
             continue
         if kraeves:
-            antal = len({p.forfaldsdato for p in res.poster if p.type == "bidrag"}) or 1
-            brugte_anm += anmodninger[(r["bp_id"], art)][:antal]
+            # seed 004, 3.2.2/4: one anmodning used per calculated period
+            noegle = (r["bp_id"], art)
+            antal = min(len({p.forfaldsdato for p in res.poster if p.type == "bidrag"}) or 1, len(ledige))
+            brugte_anm += [i for i, _ in ledige[:antal]]
+            anm_brugt[noegle] += antal
+            anm_beregnet.setdefault(noegle, (r["bp__sag_id"], []))[1].append(res.naeste_forfaldsdato)
             bp_markering_slet.add(r["bp_id"])
         if over and art in b.NORMAL_ARTER:
             meddel.append(_m(kommune_id, koersel, r, "704"))
@@ -146,7 +154,9 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
         Anmodning.objects.filter(id__in=brugte_anm).update(brugt_af=koersel)
     if bp_631:
         Bidragsperson.objects.filter(id__in=bp_631).update(advis_631_givet=True)
+    _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_brugt, anm_beregnet, meddel)
     if bp_markering_slet:
+        # seed 004, 3.2.2/4 Sletning af markering vedrørende anmodning kræves: after the calculation
         Bidragsperson.objects.filter(id__in=bp_markering_slet).update(anmodning_kraeves=False)
     if tf_ids:
         TillaegFradrag.objects.filter(id__in=tf_ids).update(koersel=koersel)
@@ -165,11 +175,13 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     n_advis = len(meddel)
     meddel = []
     slettet = _oprydning(kommune_id, koersel, as_of, meddel)  # 3.1.1.6
-    inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, as_of)  # 3.1.1.5
+    inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, koersel, as_of, meddel)  # 3.1.1.5
     copy_rows(Meddelelse, meddel, conflict="")
     n_advis += len(meddel)
+    n_indsigt = _registerindsigter(kommune_id, koersel, as_of)  # 3.0.1 10, 3.9.2
     return {"bidrag": len(due), "beregninger": created, "udbetalinger": udb, "afkraevninger": afk,
-            "posteringer": post, "anmodningsbreve": breve, "advis": n_advis, "fejl": fejl + n226 + n219,
+            "posteringer": post, "anmodningsbreve": breve, "registerindsigter": n_indsigt, "advis": n_advis,
+            "fejl": fejl + n226 + n219,
             "slettet": slettet, "inaktiveret_bp": inaktiv_bp, "inaktiveret_bb": inaktiv_bb}
 
 
@@ -578,6 +590,32 @@ def _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel) -> int:
     return len(rows)
 
 
+# ---------------------------------------------------------------- anmodninger after calculation (3.2.2/4)
+def _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_brugt, anm_beregnet,
+                                   meddel) -> int:
+    """seed 004, 3.2.2/4 Nedskrivning af antal modtagne anmodninger: after the calculation of a
+    bidrag needing anmodning, each calculated period uses one anmodning; then the count is set to 1
+    if the next forfaldsdato lies before the first day of the anmodningsuge (the fifth week from the
+    production week, 3.2.1), else to 0. Our anmodninger are rows per forfaldsdato: the earliest
+    unused one is kept (at most one), the rest are deleted with advis 633 per BP and bidragsart.
+    One DELETE."""
+    anmodningsuge = b.uge_mandag(as_of) + dt.timedelta(days=35)
+    slet: list[int] = []
+    for noegle, (sag_id, naeste) in anm_beregnet.items():
+        rest = anmodninger[noegle][anm_brugt[noegle]:]
+        datoer = [x for x in naeste if x is not None]
+        behold = 1 if datoer and min(datoer) < anmodningsuge else 0
+        overskud = rest[behold:]
+        if not overskud:
+            continue
+        slet += [i for i, _ in overskud]
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=noegle[0], nr="633",
+                            tekst=tekst_633(noegle[1], [d for _, d in overskud])))
+    if slet:
+        Anmodning.objects.filter(id__in=slet).delete()
+    return len(slet)
+
+
 # ---------------------------------------------------------------- anmodning letters (3.2.1)
 def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
     """seed 004, 3.2.1 Fremfind sager til anmodning: bidrag needing anmodning with a forfaldsdato in
@@ -705,19 +743,25 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
 
 
 # ---------------------------------------------------------------- 3.1.1.5 automatisk inaktivering
-def _automatisk_inaktivering(kommune_id, as_of) -> tuple[int, int]:
+def _automatisk_inaktivering(kommune_id, koersel, as_of, meddel) -> tuple[int, int]:
     """seed 004, 3.1.1.5: an active BP stays active while it was touched within the last month, has
     a tilgodehavende ≠ 0, a bidrag with forfaldsdato (or stopped but touched within the month) or a
-    future dated T/F; otherwise statuskode 8. A BB without active BP gets statuskode 9."""
+    future dated T/F; otherwise statuskode 8. A BB without active BP gets statuskode 9. The unused
+    anmodninger of a BP inactivated here are deleted (3.1.1.3/3, advis 633)."""
     from django.db.models import Exists, OuterRef, Q
     maaned = as_of - relativedelta(months=1)
     aktiv_bidrag = Bidrag.objects.filter(bp_id=OuterRef("pk")).filter(
         Q(forfaldsdato__isnull=False) | Q(virkningsdato__gte=maaned))
     fremtidig_tf = TillaegFradrag.objects.filter(bp_id=OuterRef("pk"), koersel__isnull=True, dato__isnull=False)
-    n_bp = (Bidragsperson.objects.filter(sag__kommune_id=kommune_id, statuskode=0)
-            .exclude(virkningsdato__gte=maaned).filter(tilgodehavende_bb=0, tilgodehavende_off=0)
-            .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf))
-            .update(statuskode=8, inaktiv_siden=as_of))
+    bp_ids = list(Bidragsperson.objects.filter(sag__kommune_id=kommune_id, statuskode=0)
+                  .exclude(virkningsdato__gte=maaned).filter(tilgodehavende_bb=0, tilgodehavende_off=0)
+                  .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf)).values_list("id", flat=True))
+    n_bp = Bidragsperson.objects.filter(id__in=bp_ids).update(statuskode=8, inaktiv_siden=as_of) if bp_ids else 0
+    if bp_ids:
+        # seed 004, 3.1.1.3/3: the inactivated BP's unused anmodninger go (advis 633)
+        meddel += [_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="633",
+                         tekst=tekst_633(art, datoer))
+                   for sag_id, bp_id, art, datoer in slet_ubrugte_anmodninger(bp_ids)]
     aktiv_bp = Bidragsperson.objects.filter(sag_id=OuterRef("pk"), statuskode=0)
     n_bb = (UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode=0).filter(~Exists(aktiv_bp))
             .update(bb_statuskode=9, inaktiv_siden=as_of))
@@ -744,3 +788,83 @@ def _brugeradvis(kommune_id, koersel, periode_slut, meddel) -> None:
                 ny = ny + relativedelta(months=b.FREKVENS_MDR[frek])
         opdater.append(UBSag(id=sag_id, brugeradvis_dato=ny))
     UBSag.objects.bulk_update(opdater, ["brugeradvis_dato"], batch_size=5000)
+
+
+# ---------------------------------------------------------------- registerindsigt (3.1.1.1, 3.1.2/2, 3.9.2)
+def _registerindsigter(kommune_id, koersel, as_of) -> int:
+    """seed 004, 3.0.1 10 "Dannelse af registerindsigt": every pending request of the kommune is
+    produced from the register as it stands after the run. Where the personnummer is BB, BP or BPL
+    on a sag of the kommune, the registerindsigt shows that person's data on the sag; the other
+    persons on the sag appear by role and name only (3.9.1: "For alle andre personnr. på sagen
+    udskrives kun navn"). Not found: blank, "ingen oplysninger registreret" (3.1.2/2). A fixed
+    number of queries, whatever the number of requests."""
+    bestilte = list(Registerindsigt.objects.filter(kommune_id=kommune_id, dannet__isnull=True))
+    if not bestilte:
+        return 0
+    cprs = {r.cpr for r in bestilte}
+    sager = {s.id: s for s in UBSag.objects.filter(kommune_id=kommune_id).filter(
+        Q(bb_cpr__in=cprs) | Q(bidragspersoner__cpr__in=cprs) | Q(bidragspligtige__cpr__in=cprs)).distinct()}
+    bps = list(Bidragsperson.objects.filter(sag_id__in=sager).order_by("id"))
+    bpls = list(Bidragspligtig.objects.filter(sag_id__in=sager).order_by("id"))
+    bidrag = defaultdict(list)
+    for x in Bidrag.objects.filter(bp__sag_id__in=sager).order_by("bidragsart", "id"):
+        bidrag[x.bp_id].append(x)
+    alle = {s.bb_cpr for s in sager.values()} | {p.cpr for p in bps} | {p.cpr for p in bpls}
+    navne = dict(Person.objects.filter(cpr__in=alle).values_list("cpr", "navn"))
+    bp_paa = defaultdict(list)
+    bpl_paa = defaultdict(list)
+    sager_for_cpr = defaultdict(set)
+    for s in sager.values():
+        sager_for_cpr[s.bb_cpr].add(s.id)
+    for p in bps:
+        bp_paa[p.sag_id].append(p)
+        sager_for_cpr[p.cpr].add(p.sag_id)
+    for p in bpls:
+        bpl_paa[p.sag_id].append(p)
+        sager_for_cpr[p.cpr].add(p.sag_id)
+
+    def bidrag_dict(x):
+        return {"bidragsart": x.bidragsart, "forfaldsdato": _iso(x.forfaldsdato),
+                "forfaldsfrekvens": x.forfaldsfrekvens, "fast_bidrag": _belob(x.fast_bidrag),
+                "procentsats": _belob(x.procentsats)}
+
+    def paa_sag(cpr, s):
+        personer = [("BB", s.bb_cpr)] + [("BP", p.cpr) for p in bp_paa[s.id]] + [("BPL", p.cpr) for p in bpl_paa[s.id]]
+        roller = [r for r, c in personer if c == cpr]
+        out = {"sag": s.id, "omraade": s.omraade, "roller": roller,
+               "oevrige": [{"rolle": r, "navn": navne.get(c, "")} for r, c in personer if c != cpr]}
+        if "BB" in roller:
+            out["bb"] = {"statuskode": s.bb_statuskode, "udbetalingsform": s.udbetalingsform, "regnr": s.regnr,
+                         "kontonr": s.kontonr, "ratevis": s.ratevis}
+        for p in bp_paa[s.id]:
+            if p.cpr == cpr:
+                out["bidragsperson"] = {
+                    "statuskode": p.statuskode, "ab_kode": p.ab_kode, "indtaegt": _belob(p.indtaegt),
+                    "tilgodehavende_bb": _belob(p.tilgodehavende_bb),
+                    "tilgodehavende_off": _belob(p.tilgodehavende_off),
+                    "bidrag": [bidrag_dict(x) for x in bidrag[p.id]]}
+        for p in bpl_paa[s.id]:
+            if p.cpr == cpr:
+                out["bidragspligtig"] = {
+                    "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion,
+                    "bidrag": [bidrag_dict(x) for bp in bp_paa[s.id] for x in bidrag[bp.id] if x.bpl_cpr == cpr]}
+        return out
+
+    for r in bestilte:
+        fundet = [paa_sag(r.cpr, sager[i]) for i in sorted(sager_for_cpr.get(r.cpr, ()))]
+        r.blank = not fundet
+        r.indhold = {"cpr": r.cpr, "navn": navne.get(r.cpr, ""), "sager": fundet}
+        if r.blank:
+            r.indhold["tekst"] = "Ingen oplysninger registreret."
+        r.koersel = koersel
+        r.dannet = as_of
+    Registerindsigt.objects.bulk_update(bestilte, ["blank", "indhold", "koersel", "dannet"], batch_size=2000)
+    return len(bestilte)
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def _belob(v):
+    return None if v is None else f"{v:.2f}"

@@ -1,5 +1,6 @@
 """Models of Underholdsbidrag – kreditor (seed 004)."""
 
+from django.conf import settings
 from django.db import models
 
 from ky.scoping import scoped_manager
@@ -122,6 +123,9 @@ class Bidragspligtig(models.Model):
     cpr = models.CharField(max_length=10)
     afkraevningskommune = models.PositiveIntegerField(null=True, blank=True)
     diskretion = models.BooleanField(default=False)
+    # seed 004, 3.1.1.3 fejl 279 / 3.1.1.8: the BPL's personnummer is no longer valid according to
+    # P-data (606 ukendt i RC, 609 tidligere dobbelt, 621 nyt nummer); recorded by the caseworker
+    pnr_ugyldig = models.BooleanField(default=False)
 
     objects = scoped_manager("sag__kommune_id")
 
@@ -330,3 +334,28 @@ class Adresse(models.Model):
 
     def __str__(self):
         return f"Adresse {self.cpr}"
+
+
+class Registerindsigt(models.Model):
+    """Individ 170: a citizen's request for the data held on a personnummer (seed 004, 3.1.1.1,
+    3.1.2/2, 3.9.2). Treated as a change; produced by the next weekly run ("dannelse af
+    registerindsigt"), blank ("ingen oplysninger registreret") when the personnummer is not on the
+    register. An identical request not yet produced is fejl 195."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    cpr = models.CharField(max_length=10)
+    bestilt = models.DateTimeField(auto_now_add=True)
+    bestilt_af = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dannet = models.DateField(null=True, blank=True)  # the run's as-of date; null = pending
+    blank = models.BooleanField(default=False)  # produced without data: "ingen oplysninger registreret"
+    indhold = models.JSONField(default=dict, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "registerindsigt"
+        verbose_name_plural = "registerindsigter"
+        constraints = [models.UniqueConstraint(fields=["kommune", "cpr"], condition=models.Q(dannet__isnull=True),
+                                               name="ub_registerindsigt_en_ventende")]

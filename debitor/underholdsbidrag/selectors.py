@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
-                     Sats, TillaegFradrag, Udbetaling, UBSag)
+                     Registerindsigt, Sats, TillaegFradrag, Udbetaling, UBSag)
 
 
 def sager_for(user):
@@ -33,7 +33,8 @@ def sag_dict(sag: UBSag) -> dict:
                 "procentsats": None if x.procentsats is None else f"{x.procentsats:.2f}",
             } for x in bp.bidrag.all()],
         } for bp in sag.bidragspersoner.all()],
-        "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion}
+        "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion,
+                             "pnr_ugyldig": p.pnr_ugyldig}
                             for p in sag.bidragspligtige.all()],
         "brugeradvis": None if sag.brugeradvis_tekst is None else {
             "tekst": sag.brugeradvis_tekst, "frekvens": sag.brugeradvis_frekvens,
@@ -92,7 +93,19 @@ def koersel_output(user, run_id: int) -> dict:
                             for a in scoped(Anmodningsbrev).select_related("bp").order_by("id")],
         "fejl": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
                  for m in scoped(Meddelelse).filter(art="fejl").order_by("id")],
+        # seed 004, 3.0.1 10: the registerindsigter this run produced (content: registerindsigt/{id}/)
+        "registerindsigter": [{"id": r.id, "cpr": r.cpr, "blank": r.blank}
+                              for r in scoped(Registerindsigt).order_by("id")],
     }
+
+
+def registerindsigt_dict(r: Registerindsigt, *, indhold: bool = False) -> dict:
+    out = {"id": r.id, "kommune": r.kommune_id, "cpr": r.cpr, "bestilt": r.bestilt.isoformat(),
+           "status": "dannet" if r.dannet else "bestilt", "dannet": r.dannet.isoformat() if r.dannet else None,
+           "koersel": r.koersel_id, "blank": r.blank}
+    if indhold:
+        out["indhold"] = r.indhold if r.dannet else None
+    return out
 
 
 def kontoplan(kommune_id: int) -> list[dict]:

@@ -13,8 +13,8 @@ from stdnum.dk import cpr as stdcpr
 from ky.api import DomainError
 
 from . import beregning as b
-from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Sats,
-                     TillaegFradrag, Tilslutning, UBSag)
+from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Registerindsigt,
+                     Sats, TillaegFradrag, Tilslutning, UBSag)
 
 GYLDIGE_ARTER = {11, 12, 13, 14, 15, 19, 21, 29, 31, 32, 33, 34, 35, 36, 39}
 INAKTIVERENDE_AB = {3, 4, 6, 7, 9}
@@ -43,10 +43,12 @@ FEJL = {
     "189": "Maskinelt tillæg/fradrag overstiger primotilgodehavendet, eller bidragspersonen har intet primotilgodehavende.",
     "190": "Sagen eksisterer ikke, og der kan ikke oprettes en BB.",
     "192": "Bidragspersonen er inaktiv; tillæg/fradrag må ikke have dato.",
+    "195": "Der er allerede en identisk anfordring af registerindsigt, som endnu ikke er dannet; dubletten afvises.",
     "193": "Bidragspersonen har tilgodehavende til BB eller det offentlige forskelligt fra nul og kan ikke slettes.",
     "196": "Bidraget kræver ikke anmodning.",
     "197": "BB er inaktiv; kun områdeflytning eller genoptagelse er tilladt.",
     "198": "Registreringsnr. og kontonr. må kun være udfyldt ved udbetalingsform 1 (bankoverførsel).",
+    "279": "Igangsætning af en inaktiv BP afvises: BPL har et ugyldigt personnummer.",
     "218": "Der kan højst registreres 50 tillæg/fradrag pr. sag pr. kørsel.",
     "219": "Mere end 50 fremtidige tillæg/fradrag og rater på sagen; det overskydende tillæg/fradrag er afvist.",
     "222": "Der er allerede registreret en anmodning til bidraget med samme forfaldsdato.",
@@ -355,8 +357,24 @@ def _bpl_felter(raw: dict, felt: str, f: Fejlsamler) -> dict:
     dis = raw.get("diskretion", False)
     if not isinstance(dis, bool):
         f.ugyldig(f"{felt}.diskretion", "Skal være sand/falsk.")
-    return {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
-            "diskretion": bool(dis)}
+    out = {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
+           "diskretion": bool(dis)}
+    if "pnr_ugyldig" in raw:  # the P-data marking (3.1.1.8), kept unless named
+        if not isinstance(raw["pnr_ugyldig"], bool):
+            f.ugyldig(f"{felt}.pnr_ugyldig", "Skal være sand/falsk.")
+        out["pnr_ugyldig"] = raw["pnr_ugyldig"] is True
+    return out
+
+
+def pnr_ugyldigt(cpr: str) -> bool:
+    """seed 004, 3.1.1.3 (fejl 279): a personnummer our CPR rule rejects (cases.cpr: 10 digits, a real
+    date, the century rule). The API validates every CPR on input, so such a BPL can only come from
+    data loaded around it (conversion, bulk load); P-data's invalidation is the ``pnr_ugyldig`` mark."""
+    from cases.cpr import InvalidCPR, normalize_cpr
+    try:
+        return normalize_cpr(cpr) != cpr
+    except InvalidCPR:
+        return True
 
 
 def _check_bb_betaling(form, regnr, kontonr, f: Fejlsamler):
@@ -516,6 +534,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     _check_bb_betaling(new_form, regnr, kontonr, f)
     bb_aktiv_efter = bb.get("bb_statuskode", sag.bb_statuskode) == 0
     ops = []  # deferred writes
+    igangsat = []  # (felt, bp): inactive BP started again (fejl 279)
     slettede_bp = set()
     set_bp = set()
     for i, raw in enumerate(bps):
@@ -547,6 +566,8 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
             if (bp.statuskode > 0 and fields.get("statuskode") == 0 and sag.bb_statuskode > 0
                     and not genoptag):
                 f.add("179", f"{felt}.statuskode")
+            if bp.statuskode > 0 and fields.get("statuskode") == 0:
+                igangsat.append((felt, bp))
             gl_ab, ny_ab = bp.ab_kode, fields.get("ab_kode", bp.ab_kode)
             if gl_ab in INAKTIVERENDE_AB and ny_ab in (0, 1, 2):
                 fields["anmodning_kraeves"] = True
@@ -599,6 +620,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 continue
             bpl_nye[raw["cpr"]] = _bpl_felter(raw, f"bidragspligtige[{i}]", f)
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, sag)
+    _check_279(sag, igangsat, ops, bpl_nye, f)
     f.raise_if()
     # ---- writes
     idag = dt.date.today()
@@ -607,6 +629,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                                                               tilslutning_for(sag.kommune_id), idag):
         meddel.insert(0, _advis_370(bb["udbetalingsform"], "den registrerede udbetalingsform bevares"))
     sag.virkningsdato = idag
+    stoppede_bp = []  # active BP inactivated now: unused anmodninger go (3.1.1.3/3, advis 633)
     for k, v in (badvis or {}).items():
         setattr(sag, k, v)
         aendrede.append(f"brugeradvis.{k.removeprefix('brugeradvis_')}")
@@ -635,6 +658,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 bp.inaktiv_siden = None
             elif gl_status == 0:
                 bp.inaktiv_siden = idag
+                stoppede_bp.append(bp.pk)
             bp.save()
         for kind, x, vb in bidrag_ops:
             if kind == "slet":
@@ -668,8 +692,55 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
         sag.inaktiv_siden = idag
     sag.aendrede_felter = aendrede
     sag.save()
+    if stoppede_bp:
+        # seed 004, 3.1.1.3/3: "Ved inaktivering af BP slettes overskydende anmodninger" (advis 633)
+        meddel += [advis("633", tekst_633(art, datoer)) for _, _, art, datoer in slet_ubrugte_anmodninger(stoppede_bp)]
     _gem_advis(sag, meddel)
     return sag, meddel
+
+
+def slet_ubrugte_anmodninger(bp_ids) -> list[tuple]:
+    """seed 004, 3.1.1.3/3: every unused anmodning of the inactivated BP goes (users cannot delete
+    anmodninger, 3.1.1.7). One DELETE ... RETURNING; [(sag_id, bp_id, bidragsart, [forfaldsdato])]
+    per BP and bidragsart, for advis 633. Used by a caseworker's stop of a BP (aendr_sag) and by the
+    run's automatic inactivation (3.1.1.5)."""
+    from collections import defaultdict
+
+    from django.db import connection
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {Anmodning._meta.db_table} WHERE brugt_af_id IS NULL AND bp_id = ANY(%s) "
+                  "RETURNING sag_id, bp_id, bidragsart, forfaldsdato", [list(bp_ids)])
+        rows = c.fetchall()
+    grupper = defaultdict(list)
+    for sag_id, bp_id, art, forfald in rows:
+        grupper[(sag_id, bp_id, art)].append(forfald)
+    return [(*k, sorted(v)) for k, v in sorted(grupper.items())]
+
+
+def tekst_633(bidragsart, datoer) -> str:
+    """Advis 633's text (seed 004, 3.2.2/4) with the bidragsart and the deleted anmodningers dates."""
+    return (f"{b.ADVIS_TEKST['633']} (bidragsart {bidragsart}, forfaldsdato "
+            f"{', '.join(d.isoformat() for d in sorted(datoer))}).")
+
+
+def _check_279(sag: UBSag, igangsat: list, ops: list, bpl_nye: dict, f: Fejlsamler) -> None:
+    """seed 004, 3.1.1.3: "Igangsætning af en inaktiv BP, hvor BPL har invalidt pnr." — fejl 279 when
+    a BPL of the BP's bidrag (after this transaction) has a personnummer our CPR rule rejects or is
+    marked invalid by P-data (``pnr_ugyldig``; a marking set or cleared in the same transaction counts)."""
+    if not igangsat:
+        return
+    markeret = dict(sag.bidragspligtige.values_list("cpr", "pnr_ugyldig"))
+    markeret.update({c: v["pnr_ugyldig"] for c, v in bpl_nye.items() if "pnr_ugyldig" in v})
+    bidrag_ops = {op[1].pk: op[3] for op in ops if op[0] == "bp" and op[1] is not None}
+    for felt, bp in igangsat:
+        bpl = {x.bpl_cpr: x for x in bp.bidrag.all()}
+        for kind, x, vb in bidrag_ops.get(bp.pk, []):
+            if kind == "slet":
+                bpl.pop(x.bpl_cpr, None)
+            elif vb.get("bpl_cpr"):
+                bpl[vb["bpl_cpr"]] = x
+        if any(markeret.get(c) or pnr_ugyldigt(c) for c in bpl):
+            f.add("279", f"{felt}.statuskode")
 
 
 @transaction.atomic
@@ -831,6 +902,43 @@ def registrer_anmodning(sag: UBSag, data: dict, *, satser=None) -> tuple[Anmodni
     m = [advis("901")]
     _gem_advis(sag, m, bp)
     return a, m
+
+
+@transaction.atomic
+def bestil_registerindsigt(*, user, user_kommuner, data) -> tuple[Registerindsigt, list[dict]]:
+    """seed 004, 3.1.1.1: a request for registerindsigt on a personnummer in a kommune, produced by
+    the next weekly run (3.9.2). "Registerindsigt betragtes som ændring", but an unknown
+    personnummer is not rejected: it gets a blank registerindsigt. An identical request (same
+    kommune and personnummer) not yet produced is rejected as a duplicate, fejl 195."""
+    from django.db import IntegrityError
+
+    from cases.cpr import InvalidCPR, normalize_cpr
+    from cases.models import Kommune
+    f = Fejlsamler()
+    if not isinstance(data, dict):
+        raise DomainError("Ugyldig forespørgsel.")
+    kommune = data.get("kommune")
+    if isinstance(kommune, bool) or not isinstance(kommune, int) or (
+            user_kommuner is not None and kommune not in user_kommuner) or not Kommune.objects.filter(
+            pk=kommune).exists():
+        f.ugyldig("kommune", "Ukendt kommune, eller kommunen er ikke din.")
+    cpr = None
+    try:
+        cpr = normalize_cpr(data.get("cpr"))
+    except InvalidCPR as exc:
+        f.ugyldig("cpr", str(exc))
+    f.raise_if()
+    if Registerindsigt.objects.filter(kommune_id=kommune, cpr=cpr, dannet__isnull=True).exists():
+        f.add("195", "cpr")
+        f.raise_if()
+    try:
+        with transaction.atomic():
+            r = Registerindsigt.objects.create(kommune_id=kommune, cpr=cpr,
+                                               bestilt_af=user if getattr(user, "is_authenticated", False) else None)
+    except IntegrityError:  # an identical request committed meanwhile
+        f.add("195", "cpr")
+        f.raise_if()
+    return r, []
 
 
 def _indtaegt_over_3x(indtaegt, satser, dato) -> bool:

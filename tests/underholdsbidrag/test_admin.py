@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from batch.services import run_job
 from debitor.underholdsbidrag import services
-from debitor.underholdsbidrag.models import Anmodning, Kontoplan, Meddelelse, Tilslutning
+from debitor.underholdsbidrag.models import Adresse, Anmodning, Kontoplan, Meddelelse, Registerindsigt, Tilslutning
 from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
 
 pytestmark = pytest.mark.django_db
 MODELLER = ["sats", "ubsag", "bidragsperson", "bidragspligtig", "bidrag", "tillaegfradrag", "anmodning",
-            "beregning", "meddelelse", "udbetaling", "afkraevning", "postering", "anmodningsbrev", "kontoplan", "tilslutning"]
+            "beregning", "meddelelse", "udbetaling", "afkraevning", "postering", "anmodningsbrev", "kontoplan",
+            "tilslutning", "registerindsigt", "adresse"]
 _n = itertools.count(10)
 
 
@@ -28,6 +29,9 @@ def _sager(antal):
         services.registrer_tf(sag, {"bp": bp.cpr, "tf_kode": 31, "bidragsart": 11, "beloeb": "100.00"}, as_of=AS_OF)
         Anmodning.objects.create(sag=sag, bp=bp, bidragsart=11, forfaldsdato=dt.date(2027, 2, 18))
         Meddelelse.objects.create(kommune_id=101, nr="611", tekst="x", sag=sag, bp=bp)
+        Registerindsigt.objects.create(kommune_id=101, cpr=bp.cpr)
+        Adresse.objects.update_or_create(cpr=bp.cpr, defaults={"kommunekode": 101, "vejkode": 100 + i, "husnr": "1",
+                                                               "postnr": 1000})
     Kontoplan.objects.get_or_create(kommune_id=101, kontogruppe="bidrag", bidragskode="03", konto="5.57.72.1")
     Tilslutning.objects.get_or_create(kommune_id=next(k for k in (101, 147, 151, 153, 155, 157, 159)
                                                       if not Tilslutning.objects.filter(kommune_id=k).exists()))

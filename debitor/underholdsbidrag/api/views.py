@@ -17,7 +17,7 @@ from ky.roles import Role
 from ky.scoping import user_kommune_codes
 
 from .. import selectors, services
-from ..models import Sats, Tilslutning, UBSag
+from ..models import Registerindsigt, Sats, Tilslutning, UBSag
 
 WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 
@@ -290,3 +290,46 @@ class AdresseDetail(AccessLoggedMixin, Base):
         from ..adresser import adresse_dict, gem_adresse
         a = gem_adresse(cpr, request.data)
         return Response({**adresse_dict(a), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtList(AccessLoggedMixin, Base):
+    """Addition (seed 004, 3.1.1.1): POST {kommune, cpr} orders a registerindsigt, produced by the
+    next weekly run; an identical request not yet produced is fejl 195."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_list", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        qs = Registerindsigt.objects.for_user(request.user).order_by("-id")
+        return Response({"results": [selectors.registerindsigt_dict(r) for r in qs[:200]]})
+
+    def post(self, request):
+        r, advis = services.bestil_registerindsigt(user=request.user, user_kommuner=user_kommune_codes(request.user),
+                                                   data=request.data)
+        return Response({**selectors.registerindsigt_dict(r), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtDetail(AccessLoggedMixin, Base):
+    """The produced registerindsigt (``indhold``; null while pending). Reading it is logged (Adgangslog)."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk)
+        return Response(selectors.registerindsigt_dict(r, indhold=True))
+
+
+@extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+class RegisterindsigtPdf(Base):
+    """The produced registerindsigt as PDF (WeasyPrint, like the stamkort); 404 while pending."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_pdf_retrieve",
+                   responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        from ky.accesslog import log_cpr_reads
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
+        log_cpr_reads(request.user, [r.cpr], f"API {request.path}")
+        html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r, "i": r.indhold})
+        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
