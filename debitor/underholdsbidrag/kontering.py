@@ -7,7 +7,6 @@ The table of 3.5.1.1/4 is data here (`KONTERING`); the run turns it into one INS
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,7 +140,10 @@ def tilgodehavende_bevaegelse(posts: list[Post], bidragskode: str) -> tuple[Deci
 # ------------------------------------------------------------------ set-based: the run
 def _items_sql() -> str:
     """One row per (item, beløbstype) of the run: the three events of an item (paid, claimed, computed)
-    classified exactly as `beloebstyper` does."""
+    classified exactly as `beloebstyper` does. The payout's udbetalingsform (for the afregning account)
+    comes from the run's Udbetaling by its grouping key (sag, modtager, udbetalingsdato); `koersel_id + 0`
+    keeps the planner on the sag index there: on fresh tables it would otherwise AND in the koersel
+    index and read every payout of the run once per item."""
     from .models import Beregning, Bidragsperson, TillaegFradrag, UBSag, Udbetaling
     ber, bp, sag = Beregning._meta.db_table, Bidragsperson._meta.db_table, UBSag._meta.db_table
     tf, udb = TillaegFradrag._meta.db_table, Udbetaling._meta.db_table
@@ -155,7 +157,7 @@ def _items_sql() -> str:
                     WHEN r.type = 'rate' THEN 'udb_rate' WHEN t.tf_kode / 10 IN (1, 3, 4)
                     THEN 'tf' || (t.tf_kode / 10) END AS bt
         {fra}
-        LEFT JOIN {udb} u ON u.koersel_id = %(k)s AND u.sag_id = r.sag_id AND u.udbetalingsdato = r.udbetalingsdato
+        LEFT JOIN {udb} u ON u.koersel_id + 0 = %(k)s AND u.sag_id = r.sag_id AND u.udbetalingsdato = r.udbetalingsdato
              AND u.modtager = CASE WHEN r.bidragskode = '02' THEN 'kommune' ELSE s.bb_cpr END
         WHERE r.kommune_id = %(kommune)s AND r.udbetalt_af_id = %(k)s
         UNION ALL
@@ -248,34 +250,24 @@ def ajourfoer_tilgodehavende(kommune_id: int, koersel_id: int, as_of) -> None:
     p = {"k": koersel_id, "kommune": kommune_id, "d": as_of}
     with connection.cursor() as c:
         c.execute(_with() + f""",
-        x AS (
+        bev AS (
             SELECT bp_id,
-                   sum(CASE WHEN gruppe = 'tilgodehavende' AND kode = '01'
-                            THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END) AS bb,
-                   sum(CASE WHEN gruppe = 'tilgodehavende' AND kode = '02'
-                            THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END) AS off,
-                   sum(CASE WHEN gruppe = 'tilgodehavende' AND kode = '01' AND tf_kode BETWEEN 60 AND 69
-                            THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END) AS primo_bb,
-                   sum(CASE WHEN gruppe = 'tilgodehavende' AND kode = '02' AND tf_kode BETWEEN 60 AND 69
-                            THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END) AS primo_off
-            FROM poster GROUP BY bp_id),
-        eff AS (
-            SELECT DISTINCT bp_id FROM {ber}
+                   CASE WHEN gruppe = 'tilgodehavende' AND kode = '01'
+                        THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END AS bb,
+                   CASE WHEN gruppe = 'tilgodehavende' AND kode = '02'
+                        THEN CASE side WHEN 'K' THEN beloeb ELSE -beloeb END ELSE 0 END AS off,
+                   tf_kode BETWEEN 60 AND 69 AS primo, false AS eff
+            FROM poster
+            UNION ALL
+            SELECT bp_id, 0, 0, false, true FROM {ber}
             WHERE kommune_id = %(kommune)s AND (udbetalt_af_id = %(k)s OR afkraevet_af_id = %(k)s)),
-        alle AS (SELECT bp_id FROM x UNION SELECT bp_id FROM eff)
-        UPDATE {bp} SET tilgodehavende_bb = {bp}.tilgodehavende_bb + coalesce(x.bb, 0),
-                        tilgodehavende_off = {bp}.tilgodehavende_off + coalesce(x.off, 0),
-                        primo_bb = {bp}.primo_bb + coalesce(x.primo_bb, 0),
-                        primo_off = {bp}.primo_off + coalesce(x.primo_off, 0),
-                        tilgodehavende_dato = CASE WHEN eff.bp_id IS NOT NULL THEN %(d)s
-                                                   ELSE {bp}.tilgodehavende_dato END
-        FROM alle LEFT JOIN x ON x.bp_id = alle.bp_id LEFT JOIN eff ON eff.bp_id = alle.bp_id
-        WHERE {bp}.id = alle.bp_id""", p)
-
-
-def saldo_pr_konto(posteringer) -> dict[tuple[str, str], Decimal]:
-    """Debet − kredit per (kontogruppe, personnr) over Postering rows (a test and report helper)."""
-    out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for x in posteringer:
-        out[(x.kontogruppe, x.personnr)] += x.debet - x.kredit
-    return dict(out)
+        x AS (
+            SELECT bp_id, sum(bb) AS bb, sum(off) AS off, sum(CASE WHEN primo THEN bb ELSE 0 END) AS primo_bb,
+                   sum(CASE WHEN primo THEN off ELSE 0 END) AS primo_off, bool_or(eff) AS eff
+            FROM bev GROUP BY bp_id)
+        UPDATE {bp} SET tilgodehavende_bb = {bp}.tilgodehavende_bb + x.bb,
+                        tilgodehavende_off = {bp}.tilgodehavende_off + x.off,
+                        primo_bb = {bp}.primo_bb + x.primo_bb, primo_off = {bp}.primo_off + x.primo_off,
+                        tilgodehavende_dato = CASE WHEN x.eff THEN %(d)s ELSE {bp}.tilgodehavende_dato END
+        FROM x
+        WHERE {bp}.id = x.bp_id""", p)
