@@ -154,7 +154,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     udb = _udbetalinger(kommune_id, koersel, periode_slut, meddel)
     afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
     post = _posteringer(kommune_id, koersel, periode_slut)
-    _tilgodehavende(kommune_id, koersel, as_of)
+    _tilgodehavende(kommune_id, koersel, as_of, meddel)
     copy_rows(Meddelelse, meddel, conflict="")
     n_advis = len(meddel)
     meddel = []
@@ -564,10 +564,12 @@ def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
 
 
 # ---------------------------------------------------------------- tilgodehavende (individ 240)
-def _tilgodehavende(kommune_id, koersel, as_of) -> None:
+def _tilgodehavende(kommune_id, koersel, as_of, meddel) -> None:
     """seed 004, 3.5.1.2: the tilgodehavende moves with the run's kontering on the tilgodehavende
-    accounts (kontering.py)."""
-    kontering.ajourfoer_tilgodehavende(kommune_id, koersel.pk, as_of)
+    accounts (kontering.py); advis 840 when a saldo it moved is now negative."""
+    for sag_id, bp_id, tekst in kontering.ajourfoer_tilgodehavende(kommune_id, koersel.pk, as_of):
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="840",
+                            tekst=tekst))
 
 
 # ---------------------------------------------------------------- 3.1.1.6 oprydning

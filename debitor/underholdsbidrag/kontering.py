@@ -239,11 +239,16 @@ def bogfoer(kommune_id: int, koersel_id: int) -> int:
         return c.rowcount
 
 
-def ajourfoer_tilgodehavende(kommune_id: int, koersel_id: int, as_of) -> None:
+ADVIS_840 = "Tilgodehavende er negativt efter ugens bogføring"  # seed 004, 3.5.1.2 Kontrol af saldo
+
+
+def ajourfoer_tilgodehavende(kommune_id: int, koersel_id: int, as_of) -> list[tuple]:
     """seed 004, 3.5.1.2: Ny saldo = gammel saldo + afkrævet bidrag og efterregulering (01, 02)
     − T/F 1 + T/F 2 + T/F 5 + T/F 6, i.e. the run's kontering on the tilgodehavende accounts
     (kredit raises, debet lowers), BB's for bidragskode 01, det offentliges for 02. T/F 6x also moves
-    the primosaldo (3.2.3.2). tilgodehavende_dato: the last payout/claim (3.1.1.6). One UPDATE."""
+    the primosaldo (3.2.3.2). tilgodehavende_dato: the last payout/claim (3.1.1.6). One UPDATE.
+    Returns (sag_id, bp_id, tekst) of advis 840 (3.5.1.2 Kontrol af saldo): a saldo this run moved
+    that is now below zero, BB's or det offentliges."""
     from django.db import connection
     from .models import Beregning, Bidragsperson
     bp, ber = Bidragsperson._meta.db_table, Beregning._meta.db_table
@@ -270,4 +275,13 @@ def ajourfoer_tilgodehavende(kommune_id: int, koersel_id: int, as_of) -> None:
                         primo_bb = {bp}.primo_bb + x.primo_bb, primo_off = {bp}.primo_off + x.primo_off,
                         tilgodehavende_dato = CASE WHEN x.eff THEN %(d)s ELSE {bp}.tilgodehavende_dato END
         FROM x
-        WHERE {bp}.id = x.bp_id""", p)
+        WHERE {bp}.id = x.bp_id
+        RETURNING {bp}.sag_id, {bp}.id, x.bb <> 0 AND {bp}.tilgodehavende_bb < 0, {bp}.tilgodehavende_bb,
+                  x.off <> 0 AND {bp}.tilgodehavende_off < 0, {bp}.tilgodehavende_off""", p)
+        rows = c.fetchall()
+    out = []
+    for sag_id, bp_id, neg_bb, bb, neg_off, off in rows:
+        dele = ([f"bidragsberettiget {bb:.2f}"] if neg_bb else []) + ([f"det offentlige {off:.2f}"] if neg_off else [])
+        if dele:
+            out.append((sag_id, bp_id, f"{ADVIS_840} ({', '.join(dele)})."))
+    return out

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from batch.services import run_job
 from debitor.underholdsbidrag import kontering as kt
-from debitor.underholdsbidrag.models import (Beregning, Bidrag, Bidragsperson, Kontoplan, Postering, Sats, UBSag,
-                                             Udbetaling)
+from debitor.underholdsbidrag.models import (Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
+                                             Sats, UBSag, Udbetaling)
 from tests.factories import UserFactory
 from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
 from tests.underholdsbidrag.test_tf import tf
@@ -186,6 +186,25 @@ def test_run_tf_rows(satser, kode, beloeb, modtager, want, tilg):
     bp = sag.bidragspersoner.get()
     assert (bp.tilgodehavende_bb, bp.tilgodehavende_off) == (D(tilg[0]), D(tilg[1]))
     assert (bp.primo_bb, bp.primo_off) == ((D(beloeb), 0) if kode == 61 else (0, 0))
+    # 3.5.1.2 Kontrol af saldo: advis 840 exactly when a saldo the run moved is negative
+    assert Meddelelse.objects.filter(koersel=k, nr="840").exists() == (min(D(tilg[0]), D(tilg[1])) < 0)
+
+
+def test_advis_840_only_when_the_run_moves_a_saldo_below_zero(satser):
+    sag = opret(forfald="2026-12-01")
+    tf(sag, tf_kode=11, beloeb="200.00", beloebsmodtager=1)  # BB's tilgodehavende -200
+    k = run_job(SLUG, kommune=101, as_of=AS_OF)
+    m = Meddelelse.objects.get(koersel=k, nr="840")
+    assert m.art == "advis" and m.bp_id == sag.bidragspersoner.get().pk
+    assert m.tekst == "Tilgodehavende er negativt efter ugens bogføring (bidragsberettiget -200.00)."
+    # next week nothing moves the saldo: no new 840
+    k2 = run_job(SLUG, kommune=101, as_of=d(2026, 8, 19))
+    assert not Meddelelse.objects.filter(koersel=k2, nr="840").exists()
+    # a claim of 500 (T/F 2x) lifts it to 300: fine, no 840
+    tf(sag, tf_kode=21, beloeb="500.00", beloebsmodtager=1)
+    k3 = run_job(SLUG, kommune=101, as_of=d(2026, 8, 26))
+    assert sag.bidragspersoner.get().tilgodehavende_bb == D("300.00")
+    assert not Meddelelse.objects.filter(koersel=k3, nr="840").exists()
 
 
 def test_run_barselsfaerd_bidragskonto_on_bb(satser):
