@@ -18,8 +18,9 @@ from . import beregning as b
 from .adresser import adresse_advis, adresser_til_uddata, advis_830
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                      Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
-from .models import Kontoplan
-from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
+from . import kontering
+from .kontering import konto_for  # noqa: F401  (seed 004, 3.5.1.1/3; kept importable from here)
+from .services import _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
 from .services import TILSLUTNING_FORM, TILSLUTNING_NAVN, passer_med_tilslutning, tilslutning_for
 
 BIDRAG_FIELDS = (
@@ -170,7 +171,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     advis_830(kommune_id, koersel, meddel)  # seed 004, 3.4.1: P-data bopælskommune ≠ afkrævningskommune
     adresser_til_uddata(koersel)  # seed 004, 3.3.1/3.4.1: address of each payout and claim
     post = _posteringer(kommune_id, koersel, periode_slut)
-    _tilgodehavende(kommune_id, koersel, as_of)
+    _tilgodehavende(kommune_id, koersel, as_of, meddel)
     copy_rows(Meddelelse, meddel, conflict="")
     n_advis = len(meddel)
     meddel = []
@@ -391,53 +392,9 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
     return len(afk)
 
 
-def konto_for(plan: list[tuple], gruppe: str, kode: str, art: int) -> str:
-    """seed 004, 3.5.1.1/3 Udkontering: the account with the greatest match, bidragskode before
-    bidragsart: 1) kode and art, 2) kode without art, 3) art without kode, 4) the kontogruppe's
-    account without either; a missing account gives the fejl-konto 99999998-05."""
-    for oenske in ((kode, art), (kode, None), (None, art), (None, None)):
-        for g, k, a, konto in plan:
-            if g == gruppe and (k, a) == oenske:
-                return konto
-    return FALLBACK_KONTO
-
-
 def _posteringer(kommune_id, koersel, periode_slut) -> int:
-    """Double entry, summed per konto, posteringsdato and personnr (3.5.1.3). Our reading of 3.5.1.1/4:
-    paid: D bidrag / K udbetaling; claimed: D tilgodehavende / K bidrag (paid) or mellemregning (not paid);
-    T/F 5x/6x (regulering af tilgodehavende/primosaldo): D tilgodehavende / K mellemregning."""
-    plan = list(Kontoplan.objects.filter(kommune_id=kommune_id).values_list("kontogruppe", "bidragskode",
-                                                                              "bidragsart", "konto"))
-    rows = Beregning.objects.filter(kommune_id=kommune_id).filter(
-        udbetalt_af=koersel) | Beregning.objects.filter(kommune_id=kommune_id, afkraevet_af=koersel) | (
-        Beregning.objects.filter(kommune_id=kommune_id, koersel=koersel, type="tf", udbetales=False,
-                                 afkraeves=False))
-    sums = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    konti: dict[tuple, str] = {}  # (kontogruppe, bidragskode, bidragsart) -> konto, looked up once
-    for r in rows.values("bidragskode", "bidragsart", "beloeb", "udbetalingsdato", "bp__cpr", "udbetalt_af_id",
-                         "afkraevet_af_id", "udbetales", "afkraeves", "koersel_id"):
-        kode, art, bel, dato, cpr = r["bidragskode"], r["bidragsart"], r["beloeb"], r["udbetalingsdato"], r["bp__cpr"]
-
-        def post(gruppe, debet, kredit):
-            konto = konti.get((gruppe, kode, art))
-            if konto is None:
-                konto = konti[(gruppe, kode, art)] = konto_for(plan, gruppe, kode, art)
-            s = sums[(konto, gruppe, dato, cpr)]
-            s[0] += debet
-            s[1] += kredit
-        if r["udbetalt_af_id"] == koersel.pk:
-            post("bidrag", bel, 0)
-            post("udbetaling", 0, bel)
-        if r["afkraevet_af_id"] == koersel.pk:
-            post("tilgodehavende", bel, 0)
-            post("bidrag" if r["udbetales"] or kode == "03" else "mellemregning", 0, bel)
-        if not (r["udbetales"] or r["afkraeves"]) and r["koersel_id"] == koersel.pk:
-            post("tilgodehavende", bel, 0)
-            post("mellemregning", 0, bel)
-    objs = [dict(kommune_id=kommune_id, koersel_id=koersel.pk, konto=k, kontogruppe=g, posteringsdato=d, personnr=c,
-                      debet=v[0], kredit=v[1]) for (k, g, d, c), v in sums.items()]
-    copy_rows(Postering, objs, conflict="")
-    return len(objs)
+    """seed 004, 3.5.1.1 kontering per 3.5.1.1/4's table, summed per 3.5.1.3 (kontering.py)."""
+    return kontering.bogfoer(kommune_id, koersel.pk)
 
 
 # ---------------------------------------------------------------- 3.0.1 1g: fejl 226
@@ -666,42 +623,12 @@ def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
 
 
 # ---------------------------------------------------------------- tilgodehavende (individ 240)
-def _tilgodehavende(kommune_id, koersel, as_of) -> None:
-    """Our reading of 3.2.3.2 / 3.5.2.1: what is claimed raises the recipient's tilgodehavende
-    (bidragskode 01: BB's; 02/03: det offentliges); a paid T/F 1x (received afdrag passed on)
-    lowers it; T/F 5x regulates it, 6x regulates primosaldo and tilgodehavende. One UPDATE."""
-    from django.db import connection
-    ber, tf, bp = Beregning._meta.db_table, TillaegFradrag._meta.db_table, Bidragsperson._meta.db_table
-    with connection.cursor() as c:
-        c.execute(f"""
-            WITH x AS (
-                SELECT r.bp_id,
-                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode = '01' THEN r.beloeb ELSE 0 END)
-                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '01'
-                        THEN r.beloeb ELSE 0 END)
-                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 1
-                        THEN r.beloeb ELSE 0 END) AS bb,
-                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode IN ('02', '03') THEN r.beloeb ELSE 0 END)
-                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '02'
-                        THEN r.beloeb ELSE 0 END)
-                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 0
-                        THEN r.beloeb ELSE 0 END) AS off,
-                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 1
-                      THEN r.beloeb ELSE 0 END) AS primo_bb,
-                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 0
-                      THEN r.beloeb ELSE 0 END) AS primo_off,
-                  bool_or(r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s) AS effektueret
-                FROM {ber} r LEFT JOIN {tf} t ON t.id = r.tillaeg_fradrag_id
-                WHERE r.kommune_id = %(kommune)s
-                  AND (r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s
-                       OR (r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69))
-                GROUP BY r.bp_id)
-            UPDATE {bp} SET tilgodehavende_bb = {bp}.tilgodehavende_bb + x.bb,
-                            tilgodehavende_off = {bp}.tilgodehavende_off + x.off,
-                            primo_bb = {bp}.primo_bb + x.primo_bb, primo_off = {bp}.primo_off + x.primo_off,
-                            tilgodehavende_dato = CASE WHEN x.effektueret THEN %(d)s
-                                                       ELSE {bp}.tilgodehavende_dato END
-            FROM x WHERE {bp}.id = x.bp_id""", {"k": koersel.pk, "kommune": kommune_id, "d": as_of})
+def _tilgodehavende(kommune_id, koersel, as_of, meddel) -> None:
+    """seed 004, 3.5.1.2: the tilgodehavende moves with the run's kontering on the tilgodehavende
+    accounts (kontering.py); advis 840 when a saldo it moved is now negative."""
+    for sag_id, bp_id, tekst in kontering.ajourfoer_tilgodehavende(kommune_id, koersel.pk, as_of):
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="840",
+                            tekst=tekst))
 
 
 # ---------------------------------------------------------------- 3.1.1.6 oprydning

@@ -302,12 +302,15 @@ class Anmodningsbrev(models.Model):
 
 
 class Kontoplan(models.Model):
-    """seed 004, 3.5.1.1: konto per kontogruppe, by bidragskode before bidragsart."""
+    """seed 004, 3.5.1.1/2: konto per kontogruppe, by bidragskode before bidragsart; bidragskonti and
+    tilgodehavende may be specified on bidragskode and bidragsart, afregningskonti on udbetalingsform,
+    the other groups not at all."""
 
     kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
     kontogruppe = models.CharField(max_length=20)
     bidragskode = models.CharField(max_length=2, null=True, blank=True)
     bidragsart = models.PositiveSmallIntegerField(null=True, blank=True)
+    udbetalingsform = models.PositiveSmallIntegerField(null=True, blank=True)  # afregning only: 0, 1, 2
     konto = models.CharField(max_length=20)
 
     objects = scoped_manager()

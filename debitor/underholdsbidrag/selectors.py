@@ -110,7 +110,7 @@ def registerindsigt_dict(r: Registerindsigt, *, indhold: bool = False) -> dict:
 
 def kontoplan(kommune_id: int) -> list[dict]:
     return [{"kontogruppe": k.kontogruppe, "bidragskode": k.bidragskode, "bidragsart": k.bidragsart,
-             "konto": k.konto} for k in Kontoplan.objects.filter(kommune_id=kommune_id).order_by("id")]
+             "udbetalingsform": k.udbetalingsform, "konto": k.konto} for k in Kontoplan.objects.filter(kommune_id=kommune_id).order_by("id")]
 
 
 def advis_for_sag(sag: UBSag, limit=50) -> list[Meddelelse]:

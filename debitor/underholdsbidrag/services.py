@@ -13,6 +13,7 @@ from stdnum.dk import cpr as stdcpr
 from ky.api import DomainError
 
 from . import beregning as b
+from .kontering import FALLBACK_KONTO, KONTOGRUPPER  # noqa: F401
 from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Registerindsigt,
                      Sats, TillaegFradrag, Tilslutning, UBSag)
 
@@ -954,6 +955,8 @@ def _indtaegt_over_3x(indtaegt, satser, dato) -> bool:
 # ------------------------------------------------------------------ kontoplan (3.5.1.1)
 @transaction.atomic
 def saet_kontoplan(kommune_id: int, rows) -> list[Kontoplan]:
+    """seed 004, 3.5.1.1/2: the six kontogrupper; bidragskonti and tilgodehavende may be specified on
+    bidragskode and bidragsart, afregningskonti on udbetalingsform, the others on nothing."""
     f = Fejlsamler()
     if not isinstance(rows, list):
         raise DomainError("Kontoplanen skal være en liste.")
@@ -963,19 +966,21 @@ def saet_kontoplan(kommune_id: int, rows) -> list[Kontoplan]:
                 or r.get("kontogruppe") not in KONTOGRUPPER:
             f.ugyldig(f"[{i}]", f"Kontogruppe skal være en af {', '.join(KONTOGRUPPER)} og konto udfyldt.")
             continue
+        spec = KONTOGRUPPER[r["kontogruppe"]][2]
         kode = r.get("bidragskode")
         if kode not in (None, "01", "02", "03"):
             f.ugyldig(f"[{i}].bidragskode", "Bidragskode skal være 01, 02 eller 03.")
         art = _int(r.get("bidragsart"), f"[{i}].bidragsart", f, 11, 39)
+        form = _int(r.get("udbetalingsform"), f"[{i}].udbetalingsform", f, 0, 2)
+        for felt, v in (("bidragskode", kode), ("bidragsart", art), ("udbetalingsform", form)):
+            if v is not None and felt not in spec:
+                f.ugyldig(f"[{i}].{felt}", f"Konti i kontogruppe {r['kontogruppe']} kan ikke specificeres på "
+                                           f"{felt} (3.5.1.1).")
         objs.append(Kontoplan(kommune_id=kommune_id, kontogruppe=r["kontogruppe"], bidragskode=kode,
-                              bidragsart=art, konto=r["konto"][:20]))
+                              bidragsart=art, udbetalingsform=form, konto=r["konto"][:20]))
     f.raise_if()
     Kontoplan.objects.filter(kommune_id=kommune_id).delete()
     return Kontoplan.objects.bulk_create(objs)
-
-
-KONTOGRUPPER = ("bidrag", "udbetaling", "tilgodehavende", "mellemregning")
-FALLBACK_KONTO = "99999998-05"
 
 
 # ------------------------------------------------------------------ tilslutning (3.11.2, U691)

@@ -150,7 +150,7 @@ def test_payout_to_kommune_for_1x_with_det_offentlige(satser):
     assert bp.tilgodehavende_off == D("700.00") and bp.tilgodehavende_bb == D("-200.00")
     assert bp.tilgodehavende_dato == AS_OF
     out = {p.kontogruppe for p in Postering.objects.filter(koersel=k)}
-    assert out == {"bidrag", "udbetaling"}
+    assert out == {"bidrag", "afregning", "tilgodehavende", "tilsvar"}  # seed 004, 3.5.1.1/4 T/F type 1
 
 
 def test_2x_claimed_only_4x_paid_only_5x_6x_bookkeeping(satser):
@@ -171,7 +171,7 @@ def test_2x_claimed_only_4x_paid_only_5x_6x_bookkeeping(satser):
     assert a.beloeb == D("4038.00") + D("400.00") and a.afkraevningskommune == 101  # the sagskommune
     bp = sag.bidragspersoner.get()
     assert bp.tilgodehavende_bb == D("400.00") + D("80.00")  # claimed 01 + 6x
-    assert bp.tilgodehavende_off == D("4038.00") + D("25.00")  # claimed 03 + 5x
+    assert bp.tilgodehavende_off == D("25.00")  # 5x; a claimed 03 is no tilgodehavende (3.5.1.2)
     assert bp.primo_bb == D("80.00") and bp.primo_off == 0
     run_job(SLUG, kommune=101, as_of=AS_OF)
     bp.refresh_from_db()
