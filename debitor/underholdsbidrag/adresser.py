@@ -133,6 +133,16 @@ def adresse_dict(a: Adresse) -> dict:
             "opdateret": a.opdateret.isoformat()}
 
 
+def registerindsigt_adresse(a: Adresse | None) -> dict:
+    """seed 004, 3.9.1: "For personnr., der anfordres registerindsigt for, udskrives navn og adresse ...
+    Oplysningerne findes i P-data": the requested person's own current address from the
+    adresseringsgrundlag, shaped as on the run's payouts (3.3.1): not fed, no bopælskommune or udland
+    (we hold no foreign address) -> "ukendt adresse"; a Greenland address is the person's own and is shown."""
+    if a is None or a.udland or a.kommunekode is None:
+        return {"adressefelt": "ukendt adresse", "udland": bool(a and a.udland)}
+    return {f: getattr(a, f) for f in FELTER if f != "udland"} | {"groenland": er_groenland(a.kommunekode)}
+
+
 def er_groenland(kommunekode) -> bool:
     return kommunekode in GROENLAND
 

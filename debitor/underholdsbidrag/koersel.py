@@ -15,9 +15,9 @@ from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
-from .adresser import adresse_advis, adresser_til_uddata, advis_830
-from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
-                     Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
+from .adresser import adresse_advis, adresser_til_uddata, advis_830, registerindsigt_adresse
+from .models import (Adresse, Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson,
+                     Bidragspligtig, Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
 from . import kontering
 from .kontering import konto_for  # noqa: F401  (seed 004, 3.5.1.1/3; kept importable from here)
 from .services import _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
@@ -738,6 +738,8 @@ def _registerindsigter(kommune_id, koersel, as_of) -> int:
         bidrag[x.bp_id].append(x)
     alle = {s.bb_cpr for s in sager.values()} | {p.cpr for p in bps} | {p.cpr for p in bpls}
     navne = dict(Person.objects.filter(cpr__in=alle).values_list("cpr", "navn"))
+    # seed 004, 3.9.1: name and address of the requested personnummer only (the others: name only)
+    adresser = {a.cpr: a for a in Adresse.objects.filter(cpr__in=cprs)}
     bp_paa = defaultdict(list)
     bpl_paa = defaultdict(list)
     sager_for_cpr = defaultdict(set)
@@ -783,6 +785,8 @@ def _registerindsigter(kommune_id, koersel, as_of) -> int:
         r.indhold = {"cpr": r.cpr, "navn": navne.get(r.cpr, ""), "sager": fundet}
         if r.blank:
             r.indhold["tekst"] = "Ingen oplysninger registreret."
+        else:
+            r.indhold["adresse"] = registerindsigt_adresse(adresser.get(r.cpr))
         r.koersel = koersel
         r.dannet = as_of
     Registerindsigt.objects.bulk_update(bestilte, ["blank", "indhold", "koersel", "dannet"], batch_size=2000)

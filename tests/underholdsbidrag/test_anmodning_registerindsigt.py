@@ -9,7 +9,7 @@ import pytest
 from batch.services import run_job
 from cases.models import Adgangslog, Person
 from debitor.underholdsbidrag import services
-from debitor.underholdsbidrag.models import (Anmodning, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
+from debitor.underholdsbidrag.models import (Adresse, Anmodning, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
                                              Meddelelse, Registerindsigt, UBSag)
 from tests.underholdsbidrag.conftest import sag_body
 from tests.underholdsbidrag.test_koersel import AS_OF, SLUG, opret
@@ -250,6 +250,30 @@ def test_registerindsigt_ordered_produced_by_the_run_and_logged(api, sagsbehandl
     k2 = run_job(SLUG, kommune=101, as_of=AS_OF)
     assert Registerindsigt.objects.filter(koersel=k2).count() == 1
     assert Registerindsigt.objects.get(pk=pk).koersel_id == k.pk
+
+
+def test_registerindsigt_shows_the_requested_persons_address_only(api, sagsbehandler, satser):
+    """seed 004, 3.9.1: name and address of the requested personnummer (from P-data, here the
+    adresseringsgrundlag); the other persons on the sag by name only, so never their address."""
+    to_bp_sag()
+    Adresse.objects.create(cpr="0303701234", kommunekode=101, vejkode=1234, husnr="12A", etage="2", side="TH",
+                           postnr=1620)
+    Adresse.objects.create(cpr="0101801234", kommunekode=147, vejkode=999, husnr="7", postnr=2000)  # the BB
+    Adresse.objects.create(cpr="1505091234", udland=True)  # a BP, udrejst
+    c = api.as_user(sagsbehandler)
+    ids = {cpr: c.post(URL + "registerindsigt/", {"kommune": 101, "cpr": cpr}, format="json").json()["id"]
+           for cpr in ("0303701234", "1505091234", "0101125234", "0404701234")}
+    run_job(SLUG, kommune=101, as_of=AS_OF)
+    i = {cpr: c.get(URL + f"registerindsigt/{pk}/").json()["indhold"] for cpr, pk in ids.items()}
+    assert i["0303701234"]["adresse"] == {"kommunekode": 101, "vejkode": 1234, "husnr": "12A", "etage": "2",
+                                          "side": "TH", "postnr": 1620, "groenland": False}
+    assert i["1505091234"]["adresse"] == {"adressefelt": "ukendt adresse", "udland": True}
+    assert i["0101125234"]["adresse"] == {"adressefelt": "ukendt adresse", "udland": False}  # not fed
+    assert "adresse" not in i["0404701234"]  # blank: "ingen oplysninger registreret"
+    from django.template.loader import render_to_string
+    r_obj = Registerindsigt.objects.get(pk=ids["0303701234"])
+    html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r_obj, "i": r_obj.indhold})
+    assert "vejkode 1234" in html and "husnr. 12A" in html and "postnr. 1620" in html
 
 
 def test_195_identical_pending_request(api, sagsbehandler, satser):
