@@ -38,6 +38,16 @@ def _sager(antal):
     run_job(SLUG, kommune=101, as_of=AS_OF)
 
 
+def test_every_model_of_the_app_is_in_admin_and_covered_here():
+    """A model added to the app (issue 7: tilslutning, adresse, registerindsigt) must be registered
+    read-only in admin and be in MODELLER, so its changelist's query count is checked below."""
+    from django.apps import apps
+    from django.contrib import admin
+    modeller = {m._meta.model_name for m in apps.get_app_config("underholdsbidrag").get_models()}
+    registreret = {m._meta.model_name for m in admin.site._registry if m._meta.app_label == "underholdsbidrag"}
+    assert modeller == registreret == set(MODELLER)
+
+
 def test_admin_changelists_read_only_and_query_count_flat(satser):
     from cases.accounts import create_or_update_user
 
