@@ -47,8 +47,8 @@ class BidragspersonAdmin(LaeseAdmin):
 
 @admin.register(m.Bidragspligtig)
 class BidragspligtigAdmin(LaeseAdmin):
-    list_display = ["cpr", "sag", "afkraevningskommune", "diskretion"]
-    list_filter = ["diskretion", "sag__kommune"]
+    list_display = ["cpr", "sag", "afkraevningskommune", "diskretion", "pnr_ugyldig"]
+    list_filter = ["diskretion", "pnr_ugyldig", "sag__kommune"]
     search_fields = ["=cpr", "=sag__id"]
     list_select_related = ["sag"]
 
@@ -135,3 +135,28 @@ class KontoplanAdmin(LaeseAdmin):
     list_filter = ["kommune", "kontogruppe"]
     search_fields = ["=konto"]
     list_select_related = ["kommune"]
+
+
+@admin.register(m.Tilslutning)
+class TilslutningAdmin(LaeseAdmin):
+    """seed 004, 3.11.2: maintained by the faggruppe through the API; drift only looks."""
+    list_display = ["kommune", "pbs_start", "pbs_slut", "standardcheck_start", "standardcheck_slut", "aendret"]
+    search_fields = ["=kommune__kode", "kommune__navn"]
+    list_select_related = ["kommune"]
+
+
+@admin.register(m.Adresse)
+class AdresseAdmin(LaeseAdmin):
+    """The adresseringsgrundlag (P-data feed); written through PUT adresser/ or indlaes_adresser."""
+
+    list_display = ["cpr", "kommunekode", "vejkode", "husnr", "etage", "side", "postnr", "udland", "opdateret"]
+    list_filter = ["udland"]
+    search_fields = ["=cpr"]
+
+
+@admin.register(m.Registerindsigt)
+class RegisterindsigtAdmin(LaeseAdmin):
+    list_display = ["id", "kommune", "cpr", "bestilt", "dannet", "koersel", "blank"]
+    list_filter = ["kommune", "blank"]
+    search_fields = ["=cpr", "=koersel__id"]
+    list_select_related = ["kommune", "koersel"]

@@ -34,7 +34,7 @@ ADVIS_TEKST = {
     "618": "Fremtidigt tillæg/fradrag til inaktiv bidragsperson er slettet.",
     "619": "Rater til inaktiv bidragsperson/BB eller ophørt ratevis udbetaling udbetales i kommende udbetalingsuge.",
     "620": "Negativt beløb for en eller flere bidragspersoner i udbetalingen; et totalbeløb ≤ 0 udbetales kontant.",
-    "626": "Bidragsberettiget har statuskode 3 – udbetales kontant.",
+    "626": "Kommunen er ikke tilsluttet den registrerede udbetalingsform – udbetales kontant.",
     "630": "Negativ afkrævning: summen for bidragspersonen på forfaldsdatoen er negativ.",
     "631": "Bidragspersonen er fyldt 15 år – anmodning kræves fremover.",
     "601": "BB slettet (oprydning efter 13 måneders inaktivitet).",
@@ -42,6 +42,7 @@ ADVIS_TEKST = {
     "801": "BPL slettet (oprydning).",
     "704": "Barnets indtægt overstiger 3 gange normalbidrag.",
     "634": "Bidragskoden er ændret i forhold til seneste beregning",
+    "633": "Overskydende anmodninger er slettet",  # seed 004, 3.2.2/4 and 3.1.1.3/3
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from .models import Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Sats, UBSag
+from .models import Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Sats, Tilslutning, UBSag
 
 SATSER = [  # (bidragsart, gyldig_fra, gyldig_til, half-year / monthly / once)
     (11, dt.date(2024, 7, 1), dt.date(2025, 6, 30), Decimal("3840.00")),
@@ -77,4 +77,8 @@ def seed(kommuner: list[int], rng: random.Random) -> dict[str, int]:
             Kontoplan(kommune_id=k, kontogruppe="tilgodehavende", bidragsart=11, konto="8.32.26.1"),
         ])
         out["Kontoplan"] += 3
+        # seed 004, 3.11.2: the demo kommuner use standardcheck (udbetalingsform 2), not PBS
+        _, ny = Tilslutning.objects.get_or_create(
+            kommune_id=k, defaults={"standardcheck_start": today - dt.timedelta(days=365)})
+        out["Tilslutning"] = out.get("Tilslutning", 0) + ny
     return out

@@ -9,15 +9,19 @@ from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 
 from cases.models import Person
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 
 from . import beregning as b
-from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Bidragspligtig,
-                     Meddelelse, Postering, TillaegFradrag, Udbetaling, UBSag)
-from .models import Kontoplan
-from .services import FALLBACK_KONTO, _indtaegt_over_3x, satsperioder
+from .adresser import adresse_advis, adresser_til_uddata, advis_830, registerindsigt_adresse
+from .models import (Adresse, Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson,
+                     Bidragspligtig, Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
+from . import kontering
+from .kontering import konto_for  # noqa: F401  (seed 004, 3.5.1.1/3; kept importable from here)
+from .services import _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
+from .services import TILSLUTNING_FORM, TILSLUTNING_NAVN, passer_med_tilslutning, tilslutning_for
 
 BIDRAG_FIELDS = (
     "id", "bidragsart", "bpl_cpr", "forfaldsdato", "forrige_forfaldsdato", "forfaldsfrekvens", "fast_bidrag",
@@ -58,10 +62,13 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     ).values(*BIDRAG_FIELDS))
     # anmodninger registered and not used (seed 004, 3.2.1/5)
     anm_rows = Anmodning.objects.filter(sag__kommune_id=kommune_id, brugt_af__isnull=True).values(
-        "id", "bp_id", "bidragsart").order_by("forfaldsdato", "id")
-    anmodninger: dict[tuple, list[int]] = defaultdict(list)
+        "id", "bp_id", "bidragsart", "forfaldsdato").order_by("forfaldsdato", "id")
+    anmodninger: dict[tuple, list[tuple[int, dt.date]]] = defaultdict(list)
     for r in anm_rows:
-        anmodninger[(r["bp_id"], r["bidragsart"])].append(r["id"])
+        anmodninger[(r["bp_id"], r["bidragsart"])].append((r["id"], r["forfaldsdato"]))
+    anm_brugt: dict[tuple, int] = defaultdict(int)  # how many of a (bp, art)'s anmodninger this run used
+    # (bp, art) -> (sag_id, [next forfaldsdato of each bidrag calculated with anmodning]) (3.2.2/4)
+    anm_beregnet: dict[tuple, tuple[int, list]] = {}
 
     normal = _normalbidrag(due)
     periode_start, _ = b.udbetalingsperiode(as_of)
@@ -84,7 +91,7 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
             if adv == "631" and not r["bp__advis_631_givet"] and r["bp_id"] not in bp_631:
                 bp_631.add(r["bp_id"])
                 meddel.append(_m(kommune_id, koersel, r, "631"))
-            ledige = anmodninger.get((r["bp_id"], art), [])
+            ledige = anmodninger.get((r["bp_id"], art), [])[anm_brugt[(r["bp_id"], art)]:]
             if not ledige:
                 # one 611 per bidrag, forfaldsdato and payout week: a re-run of the week writes none
                 tekst = (f"{b.ADVIS_TEKST['611']} (bidragsart {art}, forfaldsdato {forfald.isoformat()}, "
@@ -106,8 +113,12 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                 ctx.error(f"bidrag {r['id']}", str(exc))
             continue
         if kraeves:
-            antal = len({p.forfaldsdato for p in res.poster if p.type == "bidrag"}) or 1
-            brugte_anm += anmodninger[(r["bp_id"], art)][:antal]
+            # seed 004, 3.2.2/4: one anmodning used per calculated period
+            noegle = (r["bp_id"], art)
+            antal = min(len({p.forfaldsdato for p in res.poster if p.type == "bidrag"}) or 1, len(ledige))
+            brugte_anm += [i for i, _ in ledige[:antal]]
+            anm_brugt[noegle] += antal
+            anm_beregnet.setdefault(noegle, (r["bp__sag_id"], []))[1].append(res.naeste_forfaldsdato)
             bp_markering_slet.add(r["bp_id"])
         if over and art in b.NORMAL_ARTER:
             meddel.append(_m(kommune_id, koersel, r, "704"))
@@ -135,13 +146,18 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     # T/F registered (seed 004, 3.2.1 Fremfind T/F; 3.2.3.2)
     tf_ids = _tillaeg_fradrag(kommune_id, koersel, as_of, satser, slut_forfald, nye, meddel)
+    # seed 004, 3.2.2/4: advis 632/605 from the addresses, for the bidrag calculated in this run
+    adresse_advis(kommune_id, koersel, {n["bidrag_id"] for n in nye if n["type"] in ("bidrag", "efterregulering")},
+                  periode_start, meddel)
     created = len(copy_rows(Beregning, nye))
     _opdater_bidrag(opdater)
     if brugte_anm:
         Anmodning.objects.filter(id__in=brugte_anm).update(brugt_af=koersel)
     if bp_631:
         Bidragsperson.objects.filter(id__in=bp_631).update(advis_631_givet=True)
+    _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_brugt, anm_beregnet, meddel)
     if bp_markering_slet:
+        # seed 004, 3.2.2/4 Sletning af markering vedrørende anmodning kræves: after the calculation
         Bidragsperson.objects.filter(id__in=bp_markering_slet).update(anmodning_kraeves=False)
     if tf_ids:
         TillaegFradrag.objects.filter(id__in=tf_ids).update(koersel=koersel)
@@ -152,17 +168,21 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
 
     udb = _udbetalinger(kommune_id, koersel, periode_slut, meddel)
     afk = _afkraevninger(kommune_id, koersel, periode_slut, meddel)
+    advis_830(kommune_id, koersel, meddel)  # seed 004, 3.4.1: P-data bopælskommune ≠ afkrævningskommune
+    adresser_til_uddata(koersel)  # seed 004, 3.3.1/3.4.1: address of each payout and claim
     post = _posteringer(kommune_id, koersel, periode_slut)
-    _tilgodehavende(kommune_id, koersel, as_of)
+    _tilgodehavende(kommune_id, koersel, as_of, meddel)
     copy_rows(Meddelelse, meddel, conflict="")
     n_advis = len(meddel)
     meddel = []
     slettet = _oprydning(kommune_id, koersel, as_of, meddel)  # 3.1.1.6
-    inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, as_of)  # 3.1.1.5
+    inaktiv_bp, inaktiv_bb = _automatisk_inaktivering(kommune_id, koersel, as_of, meddel)  # 3.1.1.5
     copy_rows(Meddelelse, meddel, conflict="")
     n_advis += len(meddel)
+    n_indsigt = _registerindsigter(kommune_id, koersel, as_of)  # 3.0.1 10, 3.9.2
     return {"bidrag": len(due), "beregninger": created, "udbetalinger": udb, "afkraevninger": afk,
-            "posteringer": post, "anmodningsbreve": breve, "advis": n_advis, "fejl": fejl + n226 + n219,
+            "posteringer": post, "anmodningsbreve": breve, "registerindsigter": n_indsigt, "advis": n_advis,
+            "fejl": fejl + n226 + n219,
             "slettet": slettet, "inaktiveret_bp": inaktiv_bp, "inaktiveret_bb": inaktiv_bb}
 
 
@@ -258,8 +278,9 @@ def _beregning(kommune_id, koersel, r, p: b.Post, kode, udb_dato, ud, af, tf_id=
 def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
     """seed 004, 3.3.2: per recipient and udbetalingsdato. The recipient is the kommune for
     bidragskode 02 (only T/F 1x with det offentlige as beløbsmodtager get there, since 02-bidrag are
-    claim-only), else BB. Kontant for the kommune, a total ≤ 0 or BB status 3 (advis 626); a
-    negative amount for a BP in the payout gives advis 620."""
+    claim-only), else BB. The form: see _udbetalingsform; a negative amount for a BP in the payout
+    gives advis 620."""
+    tilslutning = tilslutning_for(kommune_id)  # one row per kommune (3.11.2)
     qs = Beregning.objects.filter(kommune_id=kommune_id, udbetales=True, udbetalt_af__isnull=True,
                                   udbetalingsdato__lte=periode_slut)
     rows = list(qs.values("id", "sag_id", "bp_id", "udbetalingsdato", "beloeb", "type", "bidragsart", "forfaldsdato",
@@ -275,18 +296,15 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
         for x in linjer:
             pr_bp[x["bp_id"]] += x["beloeb"]
         first = linjer[0]
-        form = first["sag__udbetalingsform"]
         # seed 004, 3.3.2: advis 620 when one or more BP have a negative amount in the payout (a
         # negative total always has one); a total of 0 without a negative BP is only paid kontant
         if any(v < 0 for v in pr_bp.values()):
             meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="620",
                                      tekst=b.ADVIS_TEKST["620"]))
-        if modtager == "kommune" or total <= 0:
-            form = 0
-        elif first["sag__bb_statuskode"] == 3:
-            form = 0
-            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626",
-                                     tekst=b.ADVIS_TEKST["626"]))
+        form, adv = _udbetalingsform(first["sag__udbetalingsform"], modtager == "kommune", total,
+                                     first["sag__bb_statuskode"], tilslutning, dato)
+        if adv:
+            meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="626", tekst=adv))
         objs.append(dict(kommune_id=kommune_id, koersel_id=koersel.pk, sag_id=sag_id, modtager=modtager,
                          udbetalingsform=form, udbetalingsdato=dato, beloeb=total,
                          linjer=[_linje(x) for x in linjer]))
@@ -294,6 +312,22 @@ def _udbetalinger(kommune_id, koersel, periode_slut, meddel) -> int:
     if rows:
         qs.update(udbetalt_af=koersel)  # same filter, same transaction: exactly the rows read
     return len(objs)
+
+
+def _udbetalingsform(registreret, til_kommunen, total, bb_statuskode, tilslutning, dato) -> tuple[int, str | None]:
+    """seed 004, 3.3.2 Bestemme udbetalingsform -> (form, advis 626 text or None). Kontant (no advis)
+    for the kommune, a total <= 0 and BB statuskode 3 (BB flyttet). Otherwise the registered form;
+    none registered: standardcheck when the kommune is connected to it on the udbetalingsdato, else
+    kontant. A registered 1 (PBS) or 2 (standardcheck) the kommune is not connected to on the
+    udbetalingsdato is paid kontant with advis 626."""
+    if til_kommunen or total <= 0 or bb_statuskode == 3:
+        return 0, None
+    if registreret is None:
+        return (2 if passer_med_tilslutning(2, tilslutning, dato) else 0), None
+    if not passer_med_tilslutning(registreret, tilslutning, dato):
+        navn = TILSLUTNING_NAVN[TILSLUTNING_FORM[registreret]]
+        return 0, f"{b.ADVIS_TEKST['626']} (udbetalingsform {registreret}, {navn}, udbetalingsdato {dato.isoformat()})"
+    return registreret, None
 
 
 def _linje(x):
@@ -358,53 +392,9 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
     return len(afk)
 
 
-def konto_for(plan: list[tuple], gruppe: str, kode: str, art: int) -> str:
-    """seed 004, 3.5.1.1/3 Udkontering: the account with the greatest match, bidragskode before
-    bidragsart: 1) kode and art, 2) kode without art, 3) art without kode, 4) the kontogruppe's
-    account without either; a missing account gives the fejl-konto 99999998-05."""
-    for oenske in ((kode, art), (kode, None), (None, art), (None, None)):
-        for g, k, a, konto in plan:
-            if g == gruppe and (k, a) == oenske:
-                return konto
-    return FALLBACK_KONTO
-
-
 def _posteringer(kommune_id, koersel, periode_slut) -> int:
-    """Double entry, summed per konto, posteringsdato and personnr (3.5.1.3). Our reading of 3.5.1.1/4:
-    paid: D bidrag / K udbetaling; claimed: D tilgodehavende / K bidrag (paid) or mellemregning (not paid);
-    T/F 5x/6x (regulering af tilgodehavende/primosaldo): D tilgodehavende / K mellemregning."""
-    plan = list(Kontoplan.objects.filter(kommune_id=kommune_id).values_list("kontogruppe", "bidragskode",
-                                                                              "bidragsart", "konto"))
-    rows = Beregning.objects.filter(kommune_id=kommune_id).filter(
-        udbetalt_af=koersel) | Beregning.objects.filter(kommune_id=kommune_id, afkraevet_af=koersel) | (
-        Beregning.objects.filter(kommune_id=kommune_id, koersel=koersel, type="tf", udbetales=False,
-                                 afkraeves=False))
-    sums = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    konti: dict[tuple, str] = {}  # (kontogruppe, bidragskode, bidragsart) -> konto, looked up once
-    for r in rows.values("bidragskode", "bidragsart", "beloeb", "udbetalingsdato", "bp__cpr", "udbetalt_af_id",
-                         "afkraevet_af_id", "udbetales", "afkraeves", "koersel_id"):
-        kode, art, bel, dato, cpr = r["bidragskode"], r["bidragsart"], r["beloeb"], r["udbetalingsdato"], r["bp__cpr"]
-
-        def post(gruppe, debet, kredit):
-            konto = konti.get((gruppe, kode, art))
-            if konto is None:
-                konto = konti[(gruppe, kode, art)] = konto_for(plan, gruppe, kode, art)
-            s = sums[(konto, gruppe, dato, cpr)]
-            s[0] += debet
-            s[1] += kredit
-        if r["udbetalt_af_id"] == koersel.pk:
-            post("bidrag", bel, 0)
-            post("udbetaling", 0, bel)
-        if r["afkraevet_af_id"] == koersel.pk:
-            post("tilgodehavende", bel, 0)
-            post("bidrag" if r["udbetales"] or kode == "03" else "mellemregning", 0, bel)
-        if not (r["udbetales"] or r["afkraeves"]) and r["koersel_id"] == koersel.pk:
-            post("tilgodehavende", bel, 0)
-            post("mellemregning", 0, bel)
-    objs = [dict(kommune_id=kommune_id, koersel_id=koersel.pk, konto=k, kontogruppe=g, posteringsdato=d, personnr=c,
-                      debet=v[0], kredit=v[1]) for (k, g, d, c), v in sums.items()]
-    copy_rows(Postering, objs, conflict="")
-    return len(objs)
+    """seed 004, 3.5.1.1 kontering per 3.5.1.1/4's table, summed per 3.5.1.3 (kontering.py)."""
+    return kontering.bogfoer(kommune_id, koersel.pk)
 
 
 # ---------------------------------------------------------------- 3.0.1 1g: fejl 226
@@ -557,6 +547,32 @@ def _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel) -> int:
     return len(rows)
 
 
+# ---------------------------------------------------------------- anmodninger after calculation (3.2.2/4)
+def _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_brugt, anm_beregnet,
+                                   meddel) -> int:
+    """seed 004, 3.2.2/4 Nedskrivning af antal modtagne anmodninger: after the calculation of a
+    bidrag needing anmodning, each calculated period uses one anmodning; then the count is set to 1
+    if the next forfaldsdato lies before the first day of the anmodningsuge (the fifth week from the
+    production week, 3.2.1), else to 0. Our anmodninger are rows per forfaldsdato: the earliest
+    unused one is kept (at most one), the rest are deleted with advis 633 per BP and bidragsart.
+    One DELETE."""
+    anmodningsuge = b.uge_mandag(as_of) + dt.timedelta(days=35)
+    slet: list[int] = []
+    for noegle, (sag_id, naeste) in anm_beregnet.items():
+        rest = anmodninger[noegle][anm_brugt[noegle]:]
+        datoer = [x for x in naeste if x is not None]
+        behold = 1 if datoer and min(datoer) < anmodningsuge else 0
+        overskud = rest[behold:]
+        if not overskud:
+            continue
+        slet += [i for i, _ in overskud]
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=noegle[0], nr="633",
+                            tekst=tekst_633(noegle[1], [d for _, d in overskud])))
+    if slet:
+        Anmodning.objects.filter(id__in=slet).delete()
+    return len(slet)
+
+
 # ---------------------------------------------------------------- anmodning letters (3.2.1)
 def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
     """seed 004, 3.2.1 Fremfind sager til anmodning: bidrag needing anmodning with a forfaldsdato in
@@ -607,42 +623,12 @@ def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
 
 
 # ---------------------------------------------------------------- tilgodehavende (individ 240)
-def _tilgodehavende(kommune_id, koersel, as_of) -> None:
-    """Our reading of 3.2.3.2 / 3.5.2.1: what is claimed raises the recipient's tilgodehavende
-    (bidragskode 01: BB's; 02/03: det offentliges); a paid T/F 1x (received afdrag passed on)
-    lowers it; T/F 5x regulates it, 6x regulates primosaldo and tilgodehavende. One UPDATE."""
-    from django.db import connection
-    ber, tf, bp = Beregning._meta.db_table, TillaegFradrag._meta.db_table, Bidragsperson._meta.db_table
-    with connection.cursor() as c:
-        c.execute(f"""
-            WITH x AS (
-                SELECT r.bp_id,
-                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode = '01' THEN r.beloeb ELSE 0 END)
-                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '01'
-                        THEN r.beloeb ELSE 0 END)
-                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 1
-                        THEN r.beloeb ELSE 0 END) AS bb,
-                  sum(CASE WHEN r.afkraevet_af_id = %(k)s AND r.bidragskode IN ('02', '03') THEN r.beloeb ELSE 0 END)
-                  - sum(CASE WHEN r.udbetalt_af_id = %(k)s AND t.tf_kode BETWEEN 10 AND 19 AND r.bidragskode = '02'
-                        THEN r.beloeb ELSE 0 END)
-                  + sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69 AND t.beloebsmodtager = 0
-                        THEN r.beloeb ELSE 0 END) AS off,
-                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 1
-                      THEN r.beloeb ELSE 0 END) AS primo_bb,
-                  sum(CASE WHEN r.koersel_id = %(k)s AND t.tf_kode BETWEEN 60 AND 69 AND t.beloebsmodtager = 0
-                      THEN r.beloeb ELSE 0 END) AS primo_off,
-                  bool_or(r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s) AS effektueret
-                FROM {ber} r LEFT JOIN {tf} t ON t.id = r.tillaeg_fradrag_id
-                WHERE r.kommune_id = %(kommune)s
-                  AND (r.udbetalt_af_id = %(k)s OR r.afkraevet_af_id = %(k)s
-                       OR (r.koersel_id = %(k)s AND t.tf_kode BETWEEN 50 AND 69))
-                GROUP BY r.bp_id)
-            UPDATE {bp} SET tilgodehavende_bb = {bp}.tilgodehavende_bb + x.bb,
-                            tilgodehavende_off = {bp}.tilgodehavende_off + x.off,
-                            primo_bb = {bp}.primo_bb + x.primo_bb, primo_off = {bp}.primo_off + x.primo_off,
-                            tilgodehavende_dato = CASE WHEN x.effektueret THEN %(d)s
-                                                       ELSE {bp}.tilgodehavende_dato END
-            FROM x WHERE {bp}.id = x.bp_id""", {"k": koersel.pk, "kommune": kommune_id, "d": as_of})
+def _tilgodehavende(kommune_id, koersel, as_of, meddel) -> None:
+    """seed 004, 3.5.1.2: the tilgodehavende moves with the run's kontering on the tilgodehavende
+    accounts (kontering.py); advis 840 when a saldo it moved is now negative."""
+    for sag_id, bp_id, tekst in kontering.ajourfoer_tilgodehavende(kommune_id, koersel.pk, as_of):
+        meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="840",
+                            tekst=tekst))
 
 
 # ---------------------------------------------------------------- 3.1.1.6 oprydning
@@ -684,19 +670,25 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
 
 
 # ---------------------------------------------------------------- 3.1.1.5 automatisk inaktivering
-def _automatisk_inaktivering(kommune_id, as_of) -> tuple[int, int]:
+def _automatisk_inaktivering(kommune_id, koersel, as_of, meddel) -> tuple[int, int]:
     """seed 004, 3.1.1.5: an active BP stays active while it was touched within the last month, has
     a tilgodehavende ≠ 0, a bidrag with forfaldsdato (or stopped but touched within the month) or a
-    future dated T/F; otherwise statuskode 8. A BB without active BP gets statuskode 9."""
+    future dated T/F; otherwise statuskode 8. A BB without active BP gets statuskode 9. The unused
+    anmodninger of a BP inactivated here are deleted (3.1.1.3/3, advis 633)."""
     from django.db.models import Exists, OuterRef, Q
     maaned = as_of - relativedelta(months=1)
     aktiv_bidrag = Bidrag.objects.filter(bp_id=OuterRef("pk")).filter(
         Q(forfaldsdato__isnull=False) | Q(virkningsdato__gte=maaned))
     fremtidig_tf = TillaegFradrag.objects.filter(bp_id=OuterRef("pk"), koersel__isnull=True, dato__isnull=False)
-    n_bp = (Bidragsperson.objects.filter(sag__kommune_id=kommune_id, statuskode=0)
-            .exclude(virkningsdato__gte=maaned).filter(tilgodehavende_bb=0, tilgodehavende_off=0)
-            .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf))
-            .update(statuskode=8, inaktiv_siden=as_of))
+    bp_ids = list(Bidragsperson.objects.filter(sag__kommune_id=kommune_id, statuskode=0)
+                  .exclude(virkningsdato__gte=maaned).filter(tilgodehavende_bb=0, tilgodehavende_off=0)
+                  .filter(~Exists(aktiv_bidrag), ~Exists(fremtidig_tf)).values_list("id", flat=True))
+    n_bp = Bidragsperson.objects.filter(id__in=bp_ids).update(statuskode=8, inaktiv_siden=as_of) if bp_ids else 0
+    if bp_ids:
+        # seed 004, 3.1.1.3/3: the inactivated BP's unused anmodninger go (advis 633)
+        meddel += [_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, bp_id=bp_id, nr="633",
+                         tekst=tekst_633(art, datoer))
+                   for sag_id, bp_id, art, datoer in slet_ubrugte_anmodninger(bp_ids)]
     aktiv_bp = Bidragsperson.objects.filter(sag_id=OuterRef("pk"), statuskode=0)
     n_bb = (UBSag.objects.filter(kommune_id=kommune_id, bb_statuskode=0).filter(~Exists(aktiv_bp))
             .update(bb_statuskode=9, inaktiv_siden=as_of))
@@ -723,3 +715,87 @@ def _brugeradvis(kommune_id, koersel, periode_slut, meddel) -> None:
                 ny = ny + relativedelta(months=b.FREKVENS_MDR[frek])
         opdater.append(UBSag(id=sag_id, brugeradvis_dato=ny))
     UBSag.objects.bulk_update(opdater, ["brugeradvis_dato"], batch_size=5000)
+
+
+# ---------------------------------------------------------------- registerindsigt (3.1.1.1, 3.1.2/2, 3.9.2)
+def _registerindsigter(kommune_id, koersel, as_of) -> int:
+    """seed 004, 3.0.1 10 "Dannelse af registerindsigt": every pending request of the kommune is
+    produced from the register as it stands after the run. Where the personnummer is BB, BP or BPL
+    on a sag of the kommune, the registerindsigt shows that person's data on the sag; the other
+    persons on the sag appear by role and name only (3.9.1: "For alle andre personnr. på sagen
+    udskrives kun navn"). Not found: blank, "ingen oplysninger registreret" (3.1.2/2). A fixed
+    number of queries, whatever the number of requests."""
+    bestilte = list(Registerindsigt.objects.filter(kommune_id=kommune_id, dannet__isnull=True))
+    if not bestilte:
+        return 0
+    cprs = {r.cpr for r in bestilte}
+    sager = {s.id: s for s in UBSag.objects.filter(kommune_id=kommune_id).filter(
+        Q(bb_cpr__in=cprs) | Q(bidragspersoner__cpr__in=cprs) | Q(bidragspligtige__cpr__in=cprs)).distinct()}
+    bps = list(Bidragsperson.objects.filter(sag_id__in=sager).order_by("id"))
+    bpls = list(Bidragspligtig.objects.filter(sag_id__in=sager).order_by("id"))
+    bidrag = defaultdict(list)
+    for x in Bidrag.objects.filter(bp__sag_id__in=sager).order_by("bidragsart", "id"):
+        bidrag[x.bp_id].append(x)
+    alle = {s.bb_cpr for s in sager.values()} | {p.cpr for p in bps} | {p.cpr for p in bpls}
+    navne = dict(Person.objects.filter(cpr__in=alle).values_list("cpr", "navn"))
+    # seed 004, 3.9.1: name and address of the requested personnummer only (the others: name only)
+    adresser = {a.cpr: a for a in Adresse.objects.filter(cpr__in=cprs)}
+    bp_paa = defaultdict(list)
+    bpl_paa = defaultdict(list)
+    sager_for_cpr = defaultdict(set)
+    for s in sager.values():
+        sager_for_cpr[s.bb_cpr].add(s.id)
+    for p in bps:
+        bp_paa[p.sag_id].append(p)
+        sager_for_cpr[p.cpr].add(p.sag_id)
+    for p in bpls:
+        bpl_paa[p.sag_id].append(p)
+        sager_for_cpr[p.cpr].add(p.sag_id)
+
+    def bidrag_dict(x):
+        return {"bidragsart": x.bidragsart, "forfaldsdato": _iso(x.forfaldsdato),
+                "forfaldsfrekvens": x.forfaldsfrekvens, "fast_bidrag": _belob(x.fast_bidrag),
+                "procentsats": _belob(x.procentsats)}
+
+    def paa_sag(cpr, s):
+        personer = [("BB", s.bb_cpr)] + [("BP", p.cpr) for p in bp_paa[s.id]] + [("BPL", p.cpr) for p in bpl_paa[s.id]]
+        roller = [r for r, c in personer if c == cpr]
+        out = {"sag": s.id, "omraade": s.omraade, "roller": roller,
+               "oevrige": [{"rolle": r, "navn": navne.get(c, "")} for r, c in personer if c != cpr]}
+        if "BB" in roller:
+            out["bb"] = {"statuskode": s.bb_statuskode, "udbetalingsform": s.udbetalingsform, "regnr": s.regnr,
+                         "kontonr": s.kontonr, "ratevis": s.ratevis}
+        for p in bp_paa[s.id]:
+            if p.cpr == cpr:
+                out["bidragsperson"] = {
+                    "statuskode": p.statuskode, "ab_kode": p.ab_kode, "indtaegt": _belob(p.indtaegt),
+                    "tilgodehavende_bb": _belob(p.tilgodehavende_bb),
+                    "tilgodehavende_off": _belob(p.tilgodehavende_off),
+                    "bidrag": [bidrag_dict(x) for x in bidrag[p.id]]}
+        for p in bpl_paa[s.id]:
+            if p.cpr == cpr:
+                out["bidragspligtig"] = {
+                    "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion,
+                    "bidrag": [bidrag_dict(x) for bp in bp_paa[s.id] for x in bidrag[bp.id] if x.bpl_cpr == cpr]}
+        return out
+
+    for r in bestilte:
+        fundet = [paa_sag(r.cpr, sager[i]) for i in sorted(sager_for_cpr.get(r.cpr, ()))]
+        r.blank = not fundet
+        r.indhold = {"cpr": r.cpr, "navn": navne.get(r.cpr, ""), "sager": fundet}
+        if r.blank:
+            r.indhold["tekst"] = "Ingen oplysninger registreret."
+        else:
+            r.indhold["adresse"] = registerindsigt_adresse(adresser.get(r.cpr))
+        r.koersel = koersel
+        r.dannet = as_of
+    Registerindsigt.objects.bulk_update(bestilte, ["blank", "indhold", "koersel", "dannet"], batch_size=2000)
+    return len(bestilte)
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def _belob(v):
+    return None if v is None else f"{v:.2f}"

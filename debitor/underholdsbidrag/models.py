@@ -1,5 +1,6 @@
 """Models of Underholdsbidrag – kreditor (seed 004)."""
 
+from django.conf import settings
 from django.db import models
 
 from ky.scoping import scoped_manager
@@ -28,6 +29,36 @@ class Sats(models.Model):
         return f"Sats {self.bidragsart} fra {self.gyldig_fra}"
 
 
+class Tilslutning(models.Model):
+    """The kommune's tilslutningsoplysninger (individ 740; seed 004, 3.11.2, U691), maintained by the
+    faggruppe: PBS-overførsel and standardcheck, each Ja from start to slut (null = 999999). Nej is
+    no start, or slut <= the date asked about; a kommune without a row is connected to nothing."""
+
+    FORMER = ("pbs", "standardcheck")
+
+    kommune = models.OneToOneField("cases.Kommune", on_delete=models.CASCADE, related_name="ub_tilslutning")
+    pbs_start = models.DateField(null=True, blank=True)
+    pbs_slut = models.DateField(null=True, blank=True)
+    standardcheck_start = models.DateField(null=True, blank=True)
+    standardcheck_slut = models.DateField(null=True, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    aendret = models.DateTimeField(auto_now=True)  # seed 004, 3.11.2: ændringsmarkering
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "tilslutning"
+        verbose_name_plural = "tilslutninger"
+
+    def __str__(self):
+        return f"Tilslutning {self.kommune_id}"
+
+    def tilsluttet(self, form: str, dato) -> bool:
+        """Ja on dato: start <= dato < slut (seed 004, 3.11.2: Ja -> Nej sets slut = d.d.)."""
+        start, slut = getattr(self, f"{form}_start"), getattr(self, f"{form}_slut")
+        return start is not None and start <= dato and (slut is None or dato < slut)
+
+
 class UBSag(models.Model):
     """A sag = one BB with its BP, bidrag and BPL (seed 004, 3.1.1.0)."""
 
@@ -35,7 +66,9 @@ class UBSag(models.Model):
     omraade = models.PositiveIntegerField(default=1)
     bb_cpr = models.CharField(max_length=10)
     bb_statuskode = models.PositiveSmallIntegerField(default=0)
-    udbetalingsform = models.PositiveSmallIntegerField(default=0)  # 0 kontant, 1 bank, 2 standardcheck
+    # 0 kontant, 1 bank, 2 standardcheck; null = ikke indberettet (seed 004, 3.3.2: standardcheck when the
+    # kommune uses it, else kontant)
+    udbetalingsform = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
     regnr = models.CharField(max_length=4, null=True, blank=True)
     kontonr = models.CharField(max_length=10, null=True, blank=True)
     ratevis = models.BooleanField(default=False)
@@ -90,6 +123,9 @@ class Bidragspligtig(models.Model):
     cpr = models.CharField(max_length=10)
     afkraevningskommune = models.PositiveIntegerField(null=True, blank=True)
     diskretion = models.BooleanField(default=False)
+    # seed 004, 3.1.1.3 fejl 279 / 3.1.1.8: the BPL's personnummer is no longer valid according to
+    # P-data (606 ukendt i RC, 609 tidligere dobbelt, 621 nyt nummer); recorded by the caseworker
+    pnr_ugyldig = models.BooleanField(default=False)
 
     objects = scoped_manager("sag__kommune_id")
 
@@ -215,6 +251,7 @@ class Udbetaling(models.Model):
     udbetalingsdato = models.DateField()
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.3.1/3.3.2: from the adresseringsgrundlag
 
     objects = scoped_manager()
 
@@ -228,6 +265,7 @@ class Afkraevning(models.Model):
     beloeb = models.DecimalField(max_digits=14, decimal_places=2)
     linjer = models.JSONField(default=list)
     fordring = models.ForeignKey("debitor.Fordring", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adresse = models.JSONField(default=dict, blank=True)  # seed 004, 3.4.1: the BPL's, from the adresseringsgrundlag
 
     objects = scoped_manager()
 
@@ -264,12 +302,63 @@ class Anmodningsbrev(models.Model):
 
 
 class Kontoplan(models.Model):
-    """seed 004, 3.5.1.1: konto per kontogruppe, by bidragskode before bidragsart."""
+    """seed 004, 3.5.1.1/2: konto per kontogruppe, by bidragskode before bidragsart; bidragskonti and
+    tilgodehavende may be specified on bidragskode and bidragsart, afregningskonti on udbetalingsform,
+    the other groups not at all."""
 
     kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
     kontogruppe = models.CharField(max_length=20)
     bidragskode = models.CharField(max_length=2, null=True, blank=True)
     bidragsart = models.PositiveSmallIntegerField(null=True, blank=True)
+    udbetalingsform = models.PositiveSmallIntegerField(null=True, blank=True)  # afregning only: 0, 1, 2
     konto = models.CharField(max_length=20)
 
     objects = scoped_manager()
+
+
+class Adresse(models.Model):
+    """Adresseringsgrundlaget: one current address per CPR as P-data (CPR) gives it (seed 004,
+    3.9.1, 3.3.1, 3.4.1). Not bound to a kommune: fed by the P-data integration (drift).
+    kommunekode null = bopælskommune ukendt; 955–961 = Grønland (CPR); udland = udrejst."""
+
+    cpr = models.CharField(max_length=10, unique=True)
+    kommunekode = models.PositiveSmallIntegerField(null=True, blank=True)
+    vejkode = models.PositiveSmallIntegerField(null=True, blank=True)
+    husnr = models.CharField(max_length=4, blank=True, default="")
+    etage = models.CharField(max_length=2, blank=True, default="")
+    side = models.CharField(max_length=4, blank=True, default="")
+    postnr = models.PositiveSmallIntegerField(null=True, blank=True)
+    udland = models.BooleanField(default=False)
+    opdateret = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "adresse (adresseringsgrundlag)"
+        verbose_name_plural = "adresser (adresseringsgrundlag)"
+
+    def __str__(self):
+        return f"Adresse {self.cpr}"
+
+
+class Registerindsigt(models.Model):
+    """Individ 170: a citizen's request for the data held on a personnummer (seed 004, 3.1.1.1,
+    3.1.2/2, 3.9.2). Treated as a change; produced by the next weekly run ("dannelse af
+    registerindsigt"), blank ("ingen oplysninger registreret") when the personnummer is not on the
+    register. An identical request not yet produced is fejl 195."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    cpr = models.CharField(max_length=10)
+    bestilt = models.DateTimeField(auto_now_add=True)
+    bestilt_af = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dannet = models.DateField(null=True, blank=True)  # the run's as-of date; null = pending
+    blank = models.BooleanField(default=False)  # produced without data: "ingen oplysninger registreret"
+    indhold = models.JSONField(default=dict, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "registerindsigt"
+        verbose_name_plural = "registerindsigter"
+        constraints = [models.UniqueConstraint(fields=["kommune", "cpr"], condition=models.Q(dannet__isnull=True),
+                                               name="ub_registerindsigt_en_ventende")]

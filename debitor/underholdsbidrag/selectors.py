@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from .models import (Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson, Kontoplan, Meddelelse, Postering,
-                     Sats, TillaegFradrag, Udbetaling, UBSag)
+                     Registerindsigt, Sats, TillaegFradrag, Udbetaling, UBSag)
 
 
 def sager_for(user):
@@ -33,7 +33,8 @@ def sag_dict(sag: UBSag) -> dict:
                 "procentsats": None if x.procentsats is None else f"{x.procentsats:.2f}",
             } for x in bp.bidrag.all()],
         } for bp in sag.bidragspersoner.all()],
-        "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion}
+        "bidragspligtige": [{"cpr": p.cpr, "afkraevningskommune": p.afkraevningskommune, "diskretion": p.diskretion,
+                             "pnr_ugyldig": p.pnr_ugyldig}
                             for p in sag.bidragspligtige.all()],
         "brugeradvis": None if sag.brugeradvis_tekst is None else {
             "tekst": sag.brugeradvis_tekst, "frekvens": sag.brugeradvis_frekvens,
@@ -75,9 +76,11 @@ def koersel_output(user, run_id: int) -> dict:
         "koersel": run_id,
         "udbetalinger": [{"modtager": u.modtager, "udbetalingsform": u.udbetalingsform,
                           "udbetalingsdato": u.udbetalingsdato.isoformat(), "beloeb": f"{u.beloeb:.2f}",
-                          "sag": u.sag_id, "linjer": u.linjer} for u in scoped(Udbetaling).order_by("id")],
+                          "sag": u.sag_id, "linjer": u.linjer, "adresse": u.adresse}
+                         for u in scoped(Udbetaling).order_by("id")],
         "afkraevninger": [{"bpl": a.bpl, "afkraevningskommune": a.afkraevningskommune, "dato": a.dato.isoformat(),
-                           "beloeb": f"{a.beloeb:.2f}", "fordring": a.fordring_id, "linjer": a.linjer}
+                           "beloeb": f"{a.beloeb:.2f}", "fordring": a.fordring_id, "linjer": a.linjer,
+                           "adresse": a.adresse}
                           for a in scoped(Afkraevning).order_by("id")],
         "posteringer": [{"konto": p.konto, "kontogruppe": p.kontogruppe, "debet": f"{p.debet:.2f}",
                          "kredit": f"{p.kredit:.2f}", "posteringsdato": p.posteringsdato.isoformat(),
@@ -90,13 +93,39 @@ def koersel_output(user, run_id: int) -> dict:
                             for a in scoped(Anmodningsbrev).select_related("bp").order_by("id")],
         "fejl": [{"nr": m.nr, "sag": m.sag_id, "bp": m.bp_id, "tekst": m.tekst}
                  for m in scoped(Meddelelse).filter(art="fejl").order_by("id")],
+        # seed 004, 3.0.1 10: the registerindsigter this run produced (content: registerindsigt/{id}/)
+        "registerindsigter": [{"id": r.id, "cpr": r.cpr, "blank": r.blank}
+                              for r in scoped(Registerindsigt).order_by("id")],
     }
+
+
+def registerindsigt_dict(r: Registerindsigt, *, indhold: bool = False) -> dict:
+    out = {"id": r.id, "kommune": r.kommune_id, "cpr": r.cpr, "bestilt": r.bestilt.isoformat(),
+           "status": "dannet" if r.dannet else "bestilt", "dannet": r.dannet.isoformat() if r.dannet else None,
+           "koersel": r.koersel_id, "blank": r.blank}
+    if indhold:
+        out["indhold"] = r.indhold if r.dannet else None
+    return out
 
 
 def kontoplan(kommune_id: int) -> list[dict]:
     return [{"kontogruppe": k.kontogruppe, "bidragskode": k.bidragskode, "bidragsart": k.bidragsart,
-             "konto": k.konto} for k in Kontoplan.objects.filter(kommune_id=kommune_id).order_by("id")]
+             "udbetalingsform": k.udbetalingsform, "konto": k.konto} for k in Kontoplan.objects.filter(kommune_id=kommune_id).order_by("id")]
 
 
 def advis_for_sag(sag: UBSag, limit=50) -> list[Meddelelse]:
     return list(Meddelelse.objects.filter(sag=sag).order_by("-id")[:limit])
+
+
+def tilslutning_dict(kommune, t, idag) -> dict:
+    """seed 004, 3.11.2: a kommune's tilslutning as of idag; without a row every form is Nej."""
+    out = {"kommune": kommune.kode, "navn": kommune.navn, "findes": t is not None}
+    from .models import Tilslutning
+    for form in Tilslutning.FORMER:
+        start = getattr(t, f"{form}_start", None)
+        slut = getattr(t, f"{form}_slut", None)
+        out[form] = t is not None and t.tilsluttet(form, idag)
+        out[f"{form}_start"] = start.isoformat() if start else None
+        out[f"{form}_slut"] = slut.isoformat() if slut else None
+    out["aendret"] = t.aendret.isoformat() if t is not None else None
+    return out

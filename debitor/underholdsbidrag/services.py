@@ -13,8 +13,9 @@ from stdnum.dk import cpr as stdcpr
 from ky.api import DomainError
 
 from . import beregning as b
-from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Sats,
-                     TillaegFradrag, UBSag)
+from .kontering import FALLBACK_KONTO, KONTOGRUPPER  # noqa: F401
+from .models import (Anmodning, Bidrag, Bidragsperson, Bidragspligtig, Kontoplan, Meddelelse, Registerindsigt,
+                     Sats, TillaegFradrag, Tilslutning, UBSag)
 
 GYLDIGE_ARTER = {11, 12, 13, 14, 15, 19, 21, 29, 31, 32, 33, 34, 35, 36, 39}
 INAKTIVERENDE_AB = {3, 4, 6, 7, 9}
@@ -43,10 +44,12 @@ FEJL = {
     "189": "Maskinelt tillæg/fradrag overstiger primotilgodehavendet, eller bidragspersonen har intet primotilgodehavende.",
     "190": "Sagen eksisterer ikke, og der kan ikke oprettes en BB.",
     "192": "Bidragspersonen er inaktiv; tillæg/fradrag må ikke have dato.",
+    "195": "Der er allerede en identisk anfordring af registerindsigt, som endnu ikke er dannet; dubletten afvises.",
     "193": "Bidragspersonen har tilgodehavende til BB eller det offentlige forskelligt fra nul og kan ikke slettes.",
     "196": "Bidraget kræver ikke anmodning.",
     "197": "BB er inaktiv; kun områdeflytning eller genoptagelse er tilladt.",
     "198": "Registreringsnr. og kontonr. må kun være udfyldt ved udbetalingsform 1 (bankoverførsel).",
+    "279": "Igangsætning af en inaktiv BP afvises: BPL har et ugyldigt personnummer.",
     "218": "Der kan højst registreres 50 tillæg/fradrag pr. sag pr. kørsel.",
     "219": "Mere end 50 fremtidige tillæg/fradrag og rater på sagen; det overskydende tillæg/fradrag er afvist.",
     "222": "Der er allerede registreret en anmodning til bidraget med samme forfaldsdato.",
@@ -58,6 +61,7 @@ FEJL = {
 }
 ADVIS = {
     "341": "Udbetalingsform ændret fra 1; registreringsnr. og kontonr. er slettet.",
+    "370": "Udbetalingsform passer ikke sammen med kommunens tilslutning på brugerregisteret.",
     "373": "Aktiv BP oprettet på inaktiv BB; BP's statuskode er sat til 9.",
     "378": "Markering: anmodning kræves.",
     "600": "Sagen er flyttet til nyt områdenr.",
@@ -354,8 +358,24 @@ def _bpl_felter(raw: dict, felt: str, f: Fejlsamler) -> dict:
     dis = raw.get("diskretion", False)
     if not isinstance(dis, bool):
         f.ugyldig(f"{felt}.diskretion", "Skal være sand/falsk.")
-    return {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
-            "diskretion": bool(dis)}
+    out = {"afkraevningskommune": _int(raw.get("afkraevningskommune"), f"{felt}.afkraevningskommune", f, 101, 999),
+           "diskretion": bool(dis)}
+    if "pnr_ugyldig" in raw:  # the P-data marking (3.1.1.8), kept unless named
+        if not isinstance(raw["pnr_ugyldig"], bool):
+            f.ugyldig(f"{felt}.pnr_ugyldig", "Skal være sand/falsk.")
+        out["pnr_ugyldig"] = raw["pnr_ugyldig"] is True
+    return out
+
+
+def pnr_ugyldigt(cpr: str) -> bool:
+    """seed 004, 3.1.1.3 (fejl 279): a personnummer our CPR rule rejects (cases.cpr: 10 digits, a real
+    date, the century rule). The API validates every CPR on input, so such a BPL can only come from
+    data loaded around it (conversion, bulk load); P-data's invalidation is the ``pnr_ugyldig`` mark."""
+    from cases.cpr import InvalidCPR, normalize_cpr
+    try:
+        return normalize_cpr(cpr) != cpr
+    except InvalidCPR:
+        return True
 
 
 def _check_bb_betaling(form, regnr, kontonr, f: Fejlsamler):
@@ -441,6 +461,15 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, None) or {}
     f.raise_if()
     idag = dt.date.today()
+    # seed 004, 3.1.1.2 Kontrol mod brugerregister: a form the kommune is not connected to gives
+    # advis 370 and, on creation, standardcheck if the kommune has it, else kontant
+    form = bb.get("udbetalingsform")
+    tilslutning = tilslutning_for(kommune)
+    if not passer_med_tilslutning(form, tilslutning, idag):
+        ny_form = 2 if passer_med_tilslutning(2, tilslutning, idag) else 0
+        meddel.append(_advis_370(form, f"udbetalingsform er sat til {ny_form} "
+                                       f"({'standardcheck' if ny_form == 2 else 'kontant'})"))
+        bb.update(udbetalingsform=ny_form, regnr=None, kontonr=None)
     sag = UBSag.objects.create(kommune_id=kommune, omraade=omraade, virkningsdato=idag,
                                inaktiv_siden=idag if bb.get("bb_statuskode") else None, **bb, **badvis)
     for fields, bidrag in parsed_bps:
@@ -454,6 +483,10 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
     for c in bpl_paa_bp:
         extra = parsed_bpl.get(c, {})
         Bidragspligtig.objects.create(sag=sag, cpr=c, **extra)
+    from .adresser import advis_372
+    a372 = advis_372(sag.bb_cpr)  # seed 004, 3.1.1.2 Oprettelse: BB i udlandet/Grønland/ukendt bopælskommune
+    if a372:
+        meddel.append(a372)
     _gem_advis(sag, meddel)
     return sag, meddel
 
@@ -502,6 +535,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
     _check_bb_betaling(new_form, regnr, kontonr, f)
     bb_aktiv_efter = bb.get("bb_statuskode", sag.bb_statuskode) == 0
     ops = []  # deferred writes
+    igangsat = []  # (felt, bp): inactive BP started again (fejl 279)
     slettede_bp = set()
     set_bp = set()
     for i, raw in enumerate(bps):
@@ -533,6 +567,8 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
             if (bp.statuskode > 0 and fields.get("statuskode") == 0 and sag.bb_statuskode > 0
                     and not genoptag):
                 f.add("179", f"{felt}.statuskode")
+            if bp.statuskode > 0 and fields.get("statuskode") == 0:
+                igangsat.append((felt, bp))
             gl_ab, ny_ab = bp.ab_kode, fields.get("ab_kode", bp.ab_kode)
             if gl_ab in INAKTIVERENDE_AB and ny_ab in (0, 1, 2):
                 fields["anmodning_kraeves"] = True
@@ -585,10 +621,16 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 continue
             bpl_nye[raw["cpr"]] = _bpl_felter(raw, f"bidragspligtige[{i}]", f)
     badvis = _validate_brugeradvis(data.get("brugeradvis"), f, sag)
+    _check_279(sag, igangsat, ops, bpl_nye, f)
     f.raise_if()
     # ---- writes
     idag = dt.date.today()
+    # seed 004, 3.1.1.2: on a change the registered udbetalingsform is kept, still advis 370
+    if "udbetalingsform" in bb and not passer_med_tilslutning(bb["udbetalingsform"],
+                                                              tilslutning_for(sag.kommune_id), idag):
+        meddel.insert(0, _advis_370(bb["udbetalingsform"], "den registrerede udbetalingsform bevares"))
     sag.virkningsdato = idag
+    stoppede_bp = []  # active BP inactivated now: unused anmodninger go (3.1.1.3/3, advis 633)
     for k, v in (badvis or {}).items():
         setattr(sag, k, v)
         aendrede.append(f"brugeradvis.{k.removeprefix('brugeradvis_')}")
@@ -617,6 +659,7 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
                 bp.inaktiv_siden = None
             elif gl_status == 0:
                 bp.inaktiv_siden = idag
+                stoppede_bp.append(bp.pk)
             bp.save()
         for kind, x, vb in bidrag_ops:
             if kind == "slet":
@@ -650,8 +693,55 @@ def aendr_sag(sag: UBSag, data: dict) -> tuple[UBSag, list[dict]]:
         sag.inaktiv_siden = idag
     sag.aendrede_felter = aendrede
     sag.save()
+    if stoppede_bp:
+        # seed 004, 3.1.1.3/3: "Ved inaktivering af BP slettes overskydende anmodninger" (advis 633)
+        meddel += [advis("633", tekst_633(art, datoer)) for _, _, art, datoer in slet_ubrugte_anmodninger(stoppede_bp)]
     _gem_advis(sag, meddel)
     return sag, meddel
+
+
+def slet_ubrugte_anmodninger(bp_ids) -> list[tuple]:
+    """seed 004, 3.1.1.3/3: every unused anmodning of the inactivated BP goes (users cannot delete
+    anmodninger, 3.1.1.7). One DELETE ... RETURNING; [(sag_id, bp_id, bidragsart, [forfaldsdato])]
+    per BP and bidragsart, for advis 633. Used by a caseworker's stop of a BP (aendr_sag) and by the
+    run's automatic inactivation (3.1.1.5)."""
+    from collections import defaultdict
+
+    from django.db import connection
+    with connection.cursor() as c:
+        c.execute(f"DELETE FROM {Anmodning._meta.db_table} WHERE brugt_af_id IS NULL AND bp_id = ANY(%s) "
+                  "RETURNING sag_id, bp_id, bidragsart, forfaldsdato", [list(bp_ids)])
+        rows = c.fetchall()
+    grupper = defaultdict(list)
+    for sag_id, bp_id, art, forfald in rows:
+        grupper[(sag_id, bp_id, art)].append(forfald)
+    return [(*k, sorted(v)) for k, v in sorted(grupper.items())]
+
+
+def tekst_633(bidragsart, datoer) -> str:
+    """Advis 633's text (seed 004, 3.2.2/4) with the bidragsart and the deleted anmodningers dates."""
+    return (f"{b.ADVIS_TEKST['633']} (bidragsart {bidragsart}, forfaldsdato "
+            f"{', '.join(d.isoformat() for d in sorted(datoer))}).")
+
+
+def _check_279(sag: UBSag, igangsat: list, ops: list, bpl_nye: dict, f: Fejlsamler) -> None:
+    """seed 004, 3.1.1.3: "Igangsætning af en inaktiv BP, hvor BPL har invalidt pnr." — fejl 279 when
+    a BPL of the BP's bidrag (after this transaction) has a personnummer our CPR rule rejects or is
+    marked invalid by P-data (``pnr_ugyldig``; a marking set or cleared in the same transaction counts)."""
+    if not igangsat:
+        return
+    markeret = dict(sag.bidragspligtige.values_list("cpr", "pnr_ugyldig"))
+    markeret.update({c: v["pnr_ugyldig"] for c, v in bpl_nye.items() if "pnr_ugyldig" in v})
+    bidrag_ops = {op[1].pk: op[3] for op in ops if op[0] == "bp" and op[1] is not None}
+    for felt, bp in igangsat:
+        bpl = {x.bpl_cpr: x for x in bp.bidrag.all()}
+        for kind, x, vb in bidrag_ops.get(bp.pk, []):
+            if kind == "slet":
+                bpl.pop(x.bpl_cpr, None)
+            elif vb.get("bpl_cpr"):
+                bpl[vb["bpl_cpr"]] = x
+        if any(markeret.get(c) or pnr_ugyldigt(c) for c in bpl):
+            f.add("279", f"{felt}.statuskode")
 
 
 @transaction.atomic
@@ -815,6 +905,43 @@ def registrer_anmodning(sag: UBSag, data: dict, *, satser=None) -> tuple[Anmodni
     return a, m
 
 
+@transaction.atomic
+def bestil_registerindsigt(*, user, user_kommuner, data) -> tuple[Registerindsigt, list[dict]]:
+    """seed 004, 3.1.1.1: a request for registerindsigt on a personnummer in a kommune, produced by
+    the next weekly run (3.9.2). "Registerindsigt betragtes som ændring", but an unknown
+    personnummer is not rejected: it gets a blank registerindsigt. An identical request (same
+    kommune and personnummer) not yet produced is rejected as a duplicate, fejl 195."""
+    from django.db import IntegrityError
+
+    from cases.cpr import InvalidCPR, normalize_cpr
+    from cases.models import Kommune
+    f = Fejlsamler()
+    if not isinstance(data, dict):
+        raise DomainError("Ugyldig forespørgsel.")
+    kommune = data.get("kommune")
+    if isinstance(kommune, bool) or not isinstance(kommune, int) or (
+            user_kommuner is not None and kommune not in user_kommuner) or not Kommune.objects.filter(
+            pk=kommune).exists():
+        f.ugyldig("kommune", "Ukendt kommune, eller kommunen er ikke din.")
+    cpr = None
+    try:
+        cpr = normalize_cpr(data.get("cpr"))
+    except InvalidCPR as exc:
+        f.ugyldig("cpr", str(exc))
+    f.raise_if()
+    if Registerindsigt.objects.filter(kommune_id=kommune, cpr=cpr, dannet__isnull=True).exists():
+        f.add("195", "cpr")
+        f.raise_if()
+    try:
+        with transaction.atomic():
+            r = Registerindsigt.objects.create(kommune_id=kommune, cpr=cpr,
+                                               bestilt_af=user if getattr(user, "is_authenticated", False) else None)
+    except IntegrityError:  # an identical request committed meanwhile
+        f.add("195", "cpr")
+        f.raise_if()
+    return r, []
+
+
 def _indtaegt_over_3x(indtaegt, satser, dato) -> bool:
     """Our reading: BP income compared with 3 × art 11's sats (as stored) valid on dato."""
     if indtaegt is None:
@@ -828,6 +955,8 @@ def _indtaegt_over_3x(indtaegt, satser, dato) -> bool:
 # ------------------------------------------------------------------ kontoplan (3.5.1.1)
 @transaction.atomic
 def saet_kontoplan(kommune_id: int, rows) -> list[Kontoplan]:
+    """seed 004, 3.5.1.1/2: the six kontogrupper; bidragskonti and tilgodehavende may be specified on
+    bidragskode and bidragsart, afregningskonti on udbetalingsform, the others on nothing."""
     f = Fejlsamler()
     if not isinstance(rows, list):
         raise DomainError("Kontoplanen skal være en liste.")
@@ -837,16 +966,68 @@ def saet_kontoplan(kommune_id: int, rows) -> list[Kontoplan]:
                 or r.get("kontogruppe") not in KONTOGRUPPER:
             f.ugyldig(f"[{i}]", f"Kontogruppe skal være en af {', '.join(KONTOGRUPPER)} og konto udfyldt.")
             continue
+        spec = KONTOGRUPPER[r["kontogruppe"]][2]
         kode = r.get("bidragskode")
         if kode not in (None, "01", "02", "03"):
             f.ugyldig(f"[{i}].bidragskode", "Bidragskode skal være 01, 02 eller 03.")
         art = _int(r.get("bidragsart"), f"[{i}].bidragsart", f, 11, 39)
+        form = _int(r.get("udbetalingsform"), f"[{i}].udbetalingsform", f, 0, 2)
+        for felt, v in (("bidragskode", kode), ("bidragsart", art), ("udbetalingsform", form)):
+            if v is not None and felt not in spec:
+                f.ugyldig(f"[{i}].{felt}", f"Konti i kontogruppe {r['kontogruppe']} kan ikke specificeres på "
+                                           f"{felt} (3.5.1.1).")
         objs.append(Kontoplan(kommune_id=kommune_id, kontogruppe=r["kontogruppe"], bidragskode=kode,
-                              bidragsart=art, konto=r["konto"][:20]))
+                              bidragsart=art, udbetalingsform=form, konto=r["konto"][:20]))
     f.raise_if()
     Kontoplan.objects.filter(kommune_id=kommune_id).delete()
     return Kontoplan.objects.bulk_create(objs)
 
 
-KONTOGRUPPER = ("bidrag", "udbetaling", "tilgodehavende", "mellemregning")
-FALLBACK_KONTO = "99999998-05"
+# ------------------------------------------------------------------ tilslutning (3.11.2, U691)
+def _advis_370(form: int, udfald: str) -> dict:
+    navn = TILSLUTNING_NAVN[TILSLUTNING_FORM[form]]
+    return advis("370", f"{ADVIS['370']} Udbetalingsform {form} kræver tilslutning til {navn}; {udfald}.")
+
+
+TILSLUTNING_FORM = {1: "pbs", 2: "standardcheck"}  # udbetalingsform -> the tilslutning it needs
+TILSLUTNING_NAVN = {"pbs": "PBS-overførsel", "standardcheck": "standardcheck"}
+
+
+def tilslutning_for(kommune_id: int) -> Tilslutning | None:
+    return Tilslutning.objects.filter(kommune_id=kommune_id).first()
+
+
+def passer_med_tilslutning(form: int | None, tilslutning: Tilslutning | None, dato: dt.date) -> bool:
+    """seed 004, 3.1.1.2 / 3.3.2: 1 bankoverførsel needs PBS-overførsel, 2 standardcheck needs
+    standardcheck; 0 kontant and an unregistered form always fit."""
+    behov = TILSLUTNING_FORM.get(form)
+    return behov is None or (tilslutning is not None and tilslutning.tilsluttet(behov, dato))
+
+
+@transaction.atomic
+def saet_tilslutning(kommune_id: int, data, *, erstat: bool, idag: dt.date | None = None) -> Tilslutning:
+    """seed 004, 3.11.2: faggruppe creates or changes a kommune's tilslutning. Ja/Nej per form
+    (JSON true/false); on creation every form not given is Nej; Nej -> Ja: start = d.d., slut =
+    999999 (null); Ja -> Nej: slut = d.d. ``erstat`` (PUT): a form not given is Nej; else (PATCH) kept."""
+    if not isinstance(data, dict):
+        raise DomainError("Ugyldig forespørgsel.")
+    f = Fejlsamler()
+    for form in Tilslutning.FORMER:
+        if form in data and not isinstance(data[form], bool):
+            f.ugyldig(form, "Tilslutning skal være sand (Ja) eller falsk (Nej).")
+    f.raise_if()
+    idag = idag or dt.date.today()
+    # get_or_create copes with two first writes at once; then lock the row
+    ny = Tilslutning.objects.get_or_create(kommune_id=kommune_id)[1]
+    t = Tilslutning.objects.select_for_update().get(kommune_id=kommune_id)
+    for form in Tilslutning.FORMER:
+        if form not in data and not erstat and not ny:
+            continue
+        ja = data.get(form, False)
+        if ja and not t.tilsluttet(form, idag):
+            setattr(t, f"{form}_start", idag)
+            setattr(t, f"{form}_slut", None)
+        elif not ja and t.tilsluttet(form, idag):
+            setattr(t, f"{form}_slut", idag)
+    t.save()
+    return t

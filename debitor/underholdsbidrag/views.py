@@ -80,7 +80,7 @@ def sag_form(request, pk=None):
                   "fast_bidrag": p.get("fast_bidrag") or None, "procentsats": p.get("procentsats") or None}
         data = {"kommune": num("kommune"), "omraade": num("omraade") or 1,
                 "bb": {"cpr": p.get("bb_cpr", "").strip(), "statuskode": num("bb_statuskode") or 0,
-                       "udbetalingsform": num("udbetalingsform") or 0, "regnr": p.get("regnr") or None,
+                       "udbetalingsform": num("udbetalingsform"), "regnr": p.get("regnr") or None,
                        "kontonr": p.get("kontonr") or None, "ratevis": bool(p.get("ratevis"))},
                 "bidragspersoner": [{"cpr": p.get("bp_cpr", "").strip(), "statuskode": num("bp_statuskode") or 0,
                                      "ab_kode": num("ab_kode") or 0, "indtaegt": p.get("indtaegt") or None,

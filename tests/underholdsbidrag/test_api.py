@@ -143,8 +143,12 @@ def test_anmodning_not_needed_196(api, sagsbehandler, satser):
 def test_kontoplan_put_get(api):
     admin = UserFactory(kommuneadmin=True, kommuner=[101])
     c = api.as_user(admin)
-    rows = [{"kontogruppe": "bidrag", "bidragskode": "03", "bidragsart": None, "konto": "5.57.72.1"},
-            {"kontogruppe": "bidrag", "bidragskode": None, "bidragsart": 11, "konto": "5.57.72.2"}]
+    rows = [{"kontogruppe": "bidrag", "bidragskode": "03", "bidragsart": None, "udbetalingsform": None,
+             "konto": "5.57.72.1"},
+            {"kontogruppe": "bidrag", "bidragskode": None, "bidragsart": 11, "udbetalingsform": None,
+             "konto": "5.57.72.2"},
+            {"kontogruppe": "afregning", "bidragskode": None, "bidragsart": None, "udbetalingsform": 1,
+             "konto": "8.22.01.1"}]
     r = c.put(URL + "kontoplan/", rows, format="json")
     assert r.status_code == 200, r.json()
     assert c.get(URL + "kontoplan/").json()["results"] == rows

@@ -56,6 +56,8 @@ def test_373_active_bp_on_inactive_bb(api, sagsbehandler):
 
 
 def test_341_udbetalingsform_from_1(api, sagsbehandler):
+    from debitor.underholdsbidrag.models import Tilslutning
+    Tilslutning.objects.create(kommune_id=101, pbs_start=d(2020, 1, 1))  # else 370 makes it kontant
     body = sag_body()
     body["bb"].update(udbetalingsform=1, regnr="1234", kontonr="12345678")
     c = api.as_user(sagsbehandler)

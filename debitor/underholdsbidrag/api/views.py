@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from ky.roles import Role
 from ky.scoping import user_kommune_codes
 
 from .. import selectors, services
-from ..models import Sats, UBSag
+from ..models import Registerindsigt, Sats, Tilslutning, UBSag
 
 WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 
@@ -174,6 +174,70 @@ class KontoplanView(Base):
         return Response({"kommune": k, "results": selectors.kontoplan(k), "advis": []})
 
 
+TILSLUTNING_BODY = inline_serializer("UBTilslutningInput", fields={
+    "pbs": serializers.BooleanField(required=False, help_text="PBS-overførsel Ja/Nej"),
+    "standardcheck": serializers.BooleanField(required=False, help_text="Standardcheck Ja/Nej"),
+})
+TILSLUTNING_SVAR = {
+    "type": "object",
+    "properties": {
+        "kommune": {"type": "integer"}, "navn": {"type": "string"},
+        "findes": {"type": "boolean", "description": "false: no tilslutning registered, every form Nej"},
+        **{f"{form}{suffix}": {"type": typ, **({"format": "date", "nullable": True} if suffix else {})}
+           for form in Tilslutning.FORMER for suffix, typ in (("", "boolean"), ("_start", "string"),
+                                                              ("_slut", "string"))},
+        "aendret": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+
+
+class TilslutningBase(Base):
+    """seed 004, 3.11.2 (U691): the kommune's tilslutning to PBS-overførsel and standardcheck.
+    Kommune users read their own kommuner (another kommune: 404); only faggruppe writes."""
+    read_roles = (*CASE_ROLES, Role.FAGGRUPPE)
+    write_roles = (Role.FAGGRUPPE,)
+
+
+@extend_schema(responses={200: {"type": "object", "properties": {"results": {"type": "array",
+                                                                               "items": TILSLUTNING_SVAR}}}})
+class TilslutningList(TilslutningBase):
+    def get(self, request):
+        idag = timezone.localdate()
+        rows = Tilslutning.objects.for_user(request.user).select_related("kommune").order_by("kommune_id")
+        return Response({"results": [selectors.tilslutning_dict(t.kommune, t, idag) for t in rows]})
+
+
+class TilslutningDetail(TilslutningBase):
+    def _kommune(self, request, kommune):
+        from cases.models import Kommune
+        return get_object_or_404(Kommune.objects.for_user(request.user), pk=kommune)
+
+    def _svar(self, request, kommune, **extra):
+        k = self._kommune(request, kommune)
+        return Response({**selectors.tilslutning_dict(k, services.tilslutning_for(k.pk), timezone.localdate()),
+                         **extra})
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_retrieve", responses={200: TILSLUTNING_SVAR})
+    def get(self, request, kommune):
+        return self._svar(request, kommune)
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_update", request=TILSLUTNING_BODY,
+                   responses={200: TILSLUTNING_SVAR})
+    def put(self, request, kommune):
+        """Create or replace: a form not given is Nej."""
+        k = self._kommune(request, kommune)
+        services.saet_tilslutning(k.pk, request.data, erstat=True, idag=timezone.localdate())
+        return self._svar(request, kommune, advis=[])
+
+    @extend_schema(operation_id="v1_underholdsbidrag_tilslutning_partial_update", request=TILSLUTNING_BODY,
+                   responses={200: TILSLUTNING_SVAR})
+    def patch(self, request, kommune):
+        """Change the forms given (on creation the others are Nej)."""
+        k = self._kommune(request, kommune)
+        services.saet_tilslutning(k.pk, request.data, erstat=False, idag=timezone.localdate())
+        return self._svar(request, kommune, advis=[])
+
+
 @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
 class Stamkort(Base):
     def get(self, request, pk):
@@ -187,4 +251,85 @@ class Stamkort(Base):
         html = render_to_string("underholdsbidrag/stamkort_pdf.html",
                                 {"sag": sag, "data": data, "aendrede": set(sag.aendrede_felter or []),
                                  "beregninger": selectors.beregninger(sag)[-20:]})
+        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+
+
+# ---------------------------------------------------------------- adresseringsgrundlag (seed 004, 3.9.1)
+# Addition to the contract: the P-data feed writes (drift, e.g. the integration's system token);
+# reads are CPR reads and go to the access log.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class AdresseBulk(Base):
+    write_roles = (Role.DRIFT,)
+
+    def put(self, request):
+        """PUT adresser/ {"results": [{cpr, kommunekode, vejkode, husnr, etage, side, postnr, udland}, ...]}:
+        upsert of many addresses, all or nothing."""
+        from ..adresser import gem_adresser
+        rows = request.data.get("results") if isinstance(request.data, dict) else request.data
+        objs = gem_adresser(rows)
+        return Response({"antal": len(objs), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class AdresseDetail(AccessLoggedMixin, Base):
+    write_roles = (Role.DRIFT,)
+
+    @extend_schema(operation_id="v1_underholdsbidrag_adresse_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, cpr):
+        from ..adresser import adresse_dict, rens_cpr, synlig_for
+        from ..models import Adresse
+        c = rens_cpr(cpr)
+        a = Adresse.objects.filter(cpr=c).first() if c else None
+        if a is None or not synlig_for(request.user, c):
+            raise Http404
+        return Response(adresse_dict(a))
+
+    @extend_schema(operation_id="v1_underholdsbidrag_adresse_update", request=OpenApiTypes.OBJECT,
+                   responses=OpenApiTypes.OBJECT)
+    def put(self, request, cpr):
+        from ..adresser import adresse_dict, gem_adresse
+        a = gem_adresse(cpr, request.data)
+        return Response({**adresse_dict(a), "advis": []})
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtList(AccessLoggedMixin, Base):
+    """Addition (seed 004, 3.1.1.1): POST {kommune, cpr} orders a registerindsigt, produced by the
+    next weekly run; an identical request not yet produced is fejl 195."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_list", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        qs = Registerindsigt.objects.for_user(request.user).order_by("-id")
+        return Response({"results": [selectors.registerindsigt_dict(r) for r in qs[:200]]})
+
+    def post(self, request):
+        r, advis = services.bestil_registerindsigt(user=request.user, user_kommuner=user_kommune_codes(request.user),
+                                                   data=request.data)
+        return Response({**selectors.registerindsigt_dict(r), "advis": advis}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class RegisterindsigtDetail(AccessLoggedMixin, Base):
+    """The produced registerindsigt (``indhold``; null while pending). Reading it is logged (Adgangslog)."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk)
+        return Response(selectors.registerindsigt_dict(r, indhold=True))
+
+
+@extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+class RegisterindsigtPdf(Base):
+    """The produced registerindsigt as PDF (WeasyPrint, like the stamkort); 404 while pending."""
+
+    @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_pdf_retrieve",
+                   responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        from ky.accesslog import log_cpr_reads
+        r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
+        log_cpr_reads(request.user, [r.cpr], f"API {request.path}")
+        html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r, "i": r.indhold})
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
