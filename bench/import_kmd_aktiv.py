@@ -47,6 +47,14 @@ def write_file(path, n):
                     "2025-04-15\n")
 
 
+def copy_into_stage(cur, path, table):
+    """The raw COPY: the file into a TEMP table of 12 text columns (FORMAT csv)."""
+    cur.execute(f"CREATE TEMP TABLE {table} (" + ", ".join(f"{h} text" for h in HEADER.split(";")) + ")")
+    with open(path, "rb") as fh, cur.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            cp.write(chunk)
+
+
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -99,21 +107,13 @@ def main():
 
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE raw_stage (" + ", ".join(f"{h} text" for h in HEADER.split(";")) + ")")
-        with open(path, "rb") as fh, cur.cursor.copy(
-                "COPY raw_stage FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                cp.write(chunk)
+        copy_into_stage(cur, path, "raw_stage")
         transaction.set_rollback(True)
     raw = time.perf_counter() - t
 
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE st (" + ", ".join(f"{h} text" for h in HEADER.split(";")) + ")")
-        with open(path, "rb") as fh, cur.cursor.copy(
-                "COPY st FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                cp.write(chunk)
+        copy_into_stage(cur, path, "st")
         cur.execute("""INSERT INTO cases_person (cpr, navn, oprettet, aendret)
                        SELECT DISTINCT cpr, '', now(), now() FROM st ON CONFLICT (cpr) DO NOTHING""")
         cur.execute("""INSERT INTO debitor_debitorkonto (kommune_id, kontonr, person_id, kilde, kmd_aktiv_bevillingsnr,
