@@ -25,7 +25,7 @@ import psycopg
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Bevilling, Sag, SagStatus, Ydelsestype
+from cases.models import OPEN_STATUSES, SagStatus, Ydelsestype
 from debitor.models import (
     MI32_OPGAVETYPE, MI32_PAKKE_KODE, MI32_PAKKE_NAVN, Fordringstype, ImportStatus, KmdAktivImport, Mi32Aarsag,
 )
@@ -405,7 +405,7 @@ def _reject_in_sql(cur, result: Result):
     result.debitorkonti = cur.fetchone()[0]
 
 
-def _route(cur, kommune: int, result: Result):
+def _route(cur, kommune: int):
     """mi32.md: the route of every debitorkonto of the file without a sag (new, or known but not attached):
     sagstilknytning, sagsoprettelse or a manual MI 32 task (aarsag). Decided before the debitorkonti are written,
     so a new konto is inserted attached, not inserted and then updated."""
@@ -466,7 +466,7 @@ def _sagsoprettelse(cur, kommune: int):
         FROM kmd_ny_sag n WHERE b.id = n.bevilling_id""")
 
 
-def _write_konti(cur, kommune: int, result: Result):
+def _write_konti(cur, kommune: int):
     # known debitorkonti whose person, bevillingsnr or ydelsestype changed in KMD Aktiv
     cur.execute("""
         UPDATE debitor_debitorkonto d SET person_id = p.id, kmd_aktiv_bevillingsnr = k.bevnr,
@@ -605,9 +605,9 @@ def import_file(binary, *, kommune: int, dry_run: bool = False, user=None, filen
             with connection.cursor() as cur:
                 _check(cur, kommune, result, today)
                 _reject_in_sql(cur, result)
-                _route(cur, kommune, result)
+                _route(cur, kommune)
                 _sagsoprettelse(cur, kommune)
-                _write_konti(cur, kommune, result)
+                _write_konti(cur, kommune)
                 _write_fordringer(cur, kommune, result)
                 _tasks(cur, kommune, result, timezone.now())
                 cur.execute("DROP TABLE IF EXISTS kmd_raw, kmd_checked, kmd_konti, kmd_route, kmd_ny_sag, kmd_poster")
