@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "integrations.dfdg",
     "integrations.sf2520",
     "debitor.underholdsbidrag",
+    "debitor.udbetaling",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("batch.api.urls")),
     path("", include("integrations.api_urls")),
     path("underholdsbidrag/", include("debitor.underholdsbidrag.api.urls")),
+    path("", include("debitor.udbetaling.api.urls")),
 ]
 
 urlpatterns = [

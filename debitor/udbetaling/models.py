@@ -1,0 +1,215 @@
+"""Udbetalinger (NemKonto payments) and finansbilag (contract udbetaling.md, issue 14).
+
+One model for every payment ky makes, whatever its source: a finalised effektuering
+(kontanthjælp net of SF2520 modregning), underholdsbidrag's weekly run (seed 004, 3.3.2),
+APØ and kvikudbetalinger. The status moves by the table in ``states.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from ky.scoping import scoped_manager
+
+
+class Status(models.TextChoices):
+    KLAR = "klar", "Klar"
+    SENDT = "sendt", "Sendt"
+    GENNEMFOERT = "gennemfoert", "Gennemført"
+    AFVIST = "afvist", "Afvist"
+
+
+class Kilde(models.TextChoices):
+    EFFEKTUERING = "effektuering", "Effektuering"
+    UNDERHOLDSBIDRAG = "underholdsbidrag", "Underholdsbidrag"
+    APOE = "apoe", "APØ"
+    KVIKUDBETALING = "kvikudbetaling", "Kvikudbetaling"
+
+
+class Modtagertype(models.TextChoices):
+    BORGER = "borger", "Borger"
+    KOMMUNE = "kommune", "Kommune"
+    KREDITOR = "kreditor", "Kreditor"
+
+
+class Maade(models.TextChoices):
+    """How the money goes (seed 004, 3.3.2 udbetalingsform): NemKonto (PBS/bankoverførsel) and
+    standardcheck go in the SF1590E file (NemKonto sends a check to a recipient without an account);
+    kontant is paid at the kommune's kasse from the kontantliste and never in a file."""
+
+    NEMKONTO = "nemkonto", "NemKonto"
+    STANDARDCHECK = "standardcheck", "Standardcheck"
+    KONTANT = "kontant", "Kontant"
+
+
+class OpgaveAarsag(models.TextChoices):
+    AFVIST_NEMKONTO = "afvist-nemkonto", "Udbetalingen er afvist af NemKonto"
+
+
+AFVIST_PAKKE = ("AFVISTE-UDB", "Afviste udbetalinger")
+AFVIST_OPGAVETYPE = "afvist-udbetaling"
+
+
+class Udbetaling(models.Model):
+    """One payment to one recipient on one date (udbetaling.md)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False)
+    cpr = models.CharField("CPR-nummer", max_length=10, null=True, blank=True)
+    person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    sag = models.ForeignKey("cases.Sag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            db_index=False)
+    bevilling = models.ForeignKey("cases.Bevilling", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", db_index=False)
+    modtagertype = models.CharField(max_length=10, choices=Modtagertype.choices, default=Modtagertype.BORGER)
+    maade = models.CharField("måde", max_length=14, choices=Maade.choices, default=Maade.NEMKONTO)
+    beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
+    udbetalingsdato = models.DateField()
+    kilde = models.CharField(max_length=20, choices=Kilde.choices)
+    kilde_id = models.BigIntegerField()
+    # 1 for the first payment of a kilde; a resend after afvist is the next attempt (udbetaling.md)
+    forsoeg = models.PositiveSmallIntegerField("forsøg", default=1)
+    forrige = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="genudbetaling")
+    posteringstekst = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.KLAR)
+    status_tid = models.DateTimeField(auto_now_add=True)
+    afvist_aarsag = models.CharField("afvist årsag", max_length=30, blank=True)
+    # the SF1590E file it went out in (the exchange journal's row; integrations, issue 17)
+    fil_id = models.BigIntegerField(null=True, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", db_index=False)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "udbetaling"
+        verbose_name_plural = "udbetalinger"
+        constraints = [
+            # money never goes out twice for the same kilde (and so period): at most one payment of a
+            # kilde that is not afvist, whatever path writes it
+            models.UniqueConstraint(fields=["kilde", "kilde_id"], condition=~Q(status="afvist"),
+                                    name="udbetaling_en_gang"),
+            # the sources' INSERT ... ON CONFLICT key: a kilde's first payment is created once, a resend
+            # is a new attempt made by a caseworker only
+            models.UniqueConstraint(fields=["kilde", "kilde_id", "forsoeg"], name="udbetaling_kilde_forsoeg"),
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="udbetaling_beloeb_positivt"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="udbetaling_status_gyldig"),
+            models.CheckConstraint(condition=~Q(modtagertype="borger") | Q(cpr__regex=r"^[0-9]{10}$"),
+                                   name="udbetaling_borger_har_cpr"),
+            models.CheckConstraint(condition=Q(forsoeg=1, forrige__isnull=True) | Q(forsoeg__gt=1, forrige__isnull=False),
+                                   name="udbetaling_forsoeg_forrige"),
+        ]
+        indexes = [
+            models.Index(fields=["kommune", "status", "udbetalingsdato"], name="udbetaling_status_idx"),
+            models.Index(fields=["kommune", "-id"], name="udbetaling_kommune_idx"),
+            models.Index(fields=["cpr"], name="udbetaling_cpr_idx"),
+            models.Index(fields=["sag"], name="udbetaling_sag_idx", condition=Q(sag__isnull=False)),
+            models.Index(fields=["fil_id"], name="udbetaling_fil_idx", condition=Q(fil_id__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"Udbetaling {self.pk} ({self.beloeb} kr., {self.get_status_display().lower()})"
+
+
+class Kvikudbetaling(models.Model):
+    """A caseworker's same-day payment on a bevilling (udbetaling.md, POST /udbetalinger/kvik/)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="+")
+    beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
+    begrundelse = models.TextField()
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "kvikudbetaling"
+        verbose_name_plural = "kvikudbetalinger"
+        constraints = [models.CheckConstraint(condition=Q(beloeb__gt=0), name="kvik_beloeb_positivt")]
+
+
+# ---------------------------------------------------------------- finansbilag (SF1590_A)
+
+class BilagStatus(models.TextChoices):
+    KLAR = "klar", "Klar"
+    SENDT = "sendt", "Sendt"
+    BOGFOERT = "bogfoert", "Bogført"
+    AFVIST = "afvist", "Afvist"
+
+
+class Finanskonto(models.Model):
+    """The kommune's kontoplan for ky's postings: one konto per noegle (services.KONTONOEGLER).
+    A kommune without a row for a noegle uses ky's default (docs/udbetaling.md)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    noegle = models.CharField("nøgle", max_length=40)
+    konto = models.CharField(max_length=20)
+    tekst = models.CharField(max_length=60, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "finanskonto"
+        verbose_name_plural = "finanskonti"
+        constraints = [models.UniqueConstraint(fields=["kommune", "noegle"], name="finanskonto_unik")]
+
+
+class Finansbilag(models.Model):
+    """One day's postings of one kommune, double entry: sum debet = sum kredit, by construction
+    (services.dan_finansbilag) and by the database (the check below and the deferred trigger of
+    migration 0002 comparing the lines with the header)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    bogfoeringsdato = models.DateField("bogføringsdato")
+    nr = models.PositiveIntegerField(default=1)  # the day's bilag number (a resend after afvist is the next)
+    status = models.CharField(max_length=10, choices=BilagStatus.choices, default=BilagStatus.KLAR)
+    sum_debet = models.DecimalField(max_digits=16, decimal_places=2)
+    sum_kredit = models.DecimalField(max_digits=16, decimal_places=2)
+    fil_id = models.BigIntegerField(null=True, blank=True)
+    afvist_aarsag = models.TextField(blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    status_tid = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "finansbilag"
+        verbose_name_plural = "finansbilag"
+        constraints = [
+            models.CheckConstraint(condition=Q(sum_debet=F("sum_kredit")), name="finansbilag_balance"),
+            models.UniqueConstraint(fields=["kommune", "bogfoeringsdato", "nr"], name="finansbilag_unik"),
+        ]
+
+
+class FinansbilagLinje(models.Model):
+    bilag = models.ForeignKey(Finansbilag, on_delete=models.CASCADE, related_name="linjer")
+    konto = models.CharField(max_length=20)
+    debet = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    kredit = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    cpr = models.CharField(max_length=10, null=True, blank=True)
+    tekst = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["bilag", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(debet__gte=0) & Q(kredit__gte=0) & (Q(debet=0) | Q(kredit=0)),
+                                   name="finansbilaglinje_en_side"),
+        ]
+
+
+class Bogfoering(models.Model):
+    """Which bilag booked a movement: every udbetaling, fordring and dækning is booked exactly once
+    (unique art + objekt); the rows of an afvist bilag are released for the next one."""
+
+    ART = [("udbetaling", "Udbetaling"), ("fordring", "Fordring"), ("daekning", "Dækning")]
+    art = models.CharField(max_length=12, choices=ART)
+    objekt_id = models.BigIntegerField()
+    bilag = models.ForeignKey(Finansbilag, on_delete=models.CASCADE, related_name="bogfoeringer")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["art", "objekt_id"], name="bogfoering_en_gang")]
+        indexes = [models.Index(fields=["bilag"], name="bogfoering_bilag_idx")]
