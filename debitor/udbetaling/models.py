@@ -202,10 +202,10 @@ class FinansbilagLinje(models.Model):
 
 
 class Bogfoering(models.Model):
-    """Which bilag booked a movement: every udbetaling, fordring and dækning is booked exactly once
+    """Which bilag booked a movement: every udbetaling, fordring and fordringspostering is booked exactly once
     (unique art + objekt); the rows of an afvist bilag are released for the next one."""
 
-    ART = [("udbetaling", "Udbetaling"), ("fordring", "Fordring"), ("daekning", "Dækning")]
+    ART = [("udbetaling", "Udbetaling"), ("fordring", "Fordring"), ("postering", "Dækning/afskrivning/nedregulering")]
     art = models.CharField(max_length=12, choices=ART)
     objekt_id = models.BigIntegerField()
     bilag = models.ForeignKey(Finansbilag, on_delete=models.CASCADE, related_name="bogfoeringer")

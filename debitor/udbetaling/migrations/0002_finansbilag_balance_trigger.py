@@ -7,10 +7,16 @@ from django.db import migrations
 SQL = """
 CREATE FUNCTION udbetaling_finansbilag_balance() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    b_id bigint := CASE WHEN TG_TABLE_NAME = 'udbetaling_finansbilag' THEN NEW.id
-                        WHEN TG_OP = 'DELETE' THEN OLD.bilag_id ELSE NEW.bilag_id END;
+    b_id bigint;
     d numeric; k numeric; hd numeric; hk numeric;
 BEGIN
+    IF TG_TABLE_NAME = 'udbetaling_finansbilag' THEN
+        b_id := NEW.id;
+    ELSIF TG_OP = 'DELETE' THEN
+        b_id := OLD.bilag_id;
+    ELSE
+        b_id := NEW.bilag_id;
+    END IF;
     SELECT sum_debet, sum_kredit INTO hd, hk FROM udbetaling_finansbilag WHERE id = b_id;
     IF NOT FOUND THEN
         RETURN NULL;  -- the bilag itself was deleted
