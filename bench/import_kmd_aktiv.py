@@ -1,9 +1,9 @@
 """Bench: the KMD Aktiv import (mi32.md) against a raw COPY of the same file, in the same run.
 
-    .venv/bin/python bench/import_kmd_aktiv.py [--lines 1000000] [--keep]
+    .venv/bin/python bench/import_kmd_aktiv.py [--lines 1000000] [--runs 5] [--keep]
 
 Creates a throwaway database ``<db>_bench_kmd`` on the server of DATABASE_URL (dropped at the end
-unless --keep), migrates it, adds kommune 101 bevillinger for some of the file's debitorkonti (so all
+unless --keep; created afresh for each of --runs runs in a row), migrates it, adds kommune 101 bevillinger for some of the file's debitorkonti (so all
 three routes run), writes a file of N lines (3 fordringer per debitorkonto) and times:
   1. raw COPY: the file into a TEMP table of 12 text columns (FORMAT csv, the floor of any loader);
   2. the import (debitor.kmd_aktiv.import_file), first run: everything new;
@@ -11,8 +11,9 @@ three routes run), writes a file of N lines (3 fordringer per debitorkonto) and 
      debitorkonti, fordringer; no validation, routing or tasks), their keys checked; rolled back. No import
      that stores these rows in this schema can be faster;
   4. the same file again (re-import: nothing changes).
-It prints lines/s of each, the ratio import/COPY, and the peak RSS of this process (which must not
-grow with --lines: the file is streamed).
+It prints, per run, lines/s of each, the ratios import/COPY and import/floor, the peak RSS of this process
+(which must not grow with --lines: the file is streamed) and the load average; with --runs > 1 the
+spread of the import times (a plan that depends on what the planner happens to believe shows here).
 """
 
 import argparse
@@ -55,29 +56,10 @@ def copy_into_stage(cur, path, table):
             cp.write(chunk)
 
 
-def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def seed_bevillinger(n):
+    """Kommune 101 bevillinger for some of the file's debitorkonti, so all three routes run."""
+    from django.db import connection
 
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--lines", type=int, default=1_000_000)
-    ap.add_argument("--keep", action="store_true")
-    n = ap.parse_args().lines
-    keep = ap.parse_args().keep
-
-    bench_db = _throwaway.create("bench_kmd")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from debitor.kmd_aktiv import import_file
-
-    print(f"database {bench_db}: migrating ...", file=sys.stderr)
-    call_command("migrate", verbosity=0)
     konti = (n + 2) // 3
     with connection.cursor() as cur:
         # bevillinger for every 4th debitorkonto with a bevillingsnr: half with a sag, half without
@@ -98,12 +80,21 @@ def main():
                        SELECT 101, person_id, 'KTH', 'aktiv', date '2025-01-01', '', '', false, now(), now() FROM b
                        RETURNING id, person_id)
             UPDATE cases_bevilling x SET sag_id = s.id FROM s WHERE s.person_id = x.person_id AND mod(x.id, 2) = 0""")
-    connection.close()
 
-    path = os.path.join(tempfile.mkdtemp(), "kmd.csv")
-    write_file(path, n)
-    size = os.path.getsize(path)
-    rss0 = rss_mb()
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_run(n, path, migrate):
+    """A fresh database (migrated, bevillinger), then the timed part. Returns the figures."""
+    from django.db import connection, transaction
+
+    from debitor.kmd_aktiv import import_file
+
+    migrate()
+    seed_bevillinger(n)
+    connection.close()
 
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
@@ -147,13 +138,52 @@ def main():
     reimp = time.perf_counter() - t
     assert again["fordringer_created"] == again["fordringer_updated"] == 0, again
 
-    print(f"lines={n:,} ({size / 1e6:.0f} MB)  raw COPY={n / raw:,.0f} lines/s ({raw:.2f}s)  "
-          f"floor={n / floor:,.0f} lines/s ({floor:.2f}s, {floor / raw:.1f}x COPY)  "
-          f"import={n / imp:,.0f} lines/s ({imp:.2f}s)  ratio={imp / raw:.1f}x COPY, {imp / floor:.1f}x floor  "
-          f"re-import={n / reimp:,.0f} lines/s ({reimp:.2f}s)  "
-          f"peak RSS={rss_mb():.0f} MB (before the timed part {rss0:.0f} MB)")
+    return {"raw": raw, "floor": floor, "imp": imp, "reimp": reimp}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=1, help="runs in a row, each on a fresh database")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    n = args.lines
+
+    bench_db = _throwaway.create("bench_kmd")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ky.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    def migrate():
+        connection.close()
+        _throwaway.recreate(bench_db)
+        print(f"database {bench_db}: migrating ...", file=sys.stderr)
+        call_command("migrate", verbosity=0)
+
+    path = os.path.join(tempfile.mkdtemp(), "kmd.csv")
+    write_file(path, n)
+    size = os.path.getsize(path)
+    rss0 = rss_mb()
+    runs = []
+    for i in range(args.runs):
+        f = one_run(n, path, migrate)
+        runs.append(f)
+        raw, floor, imp, reimp = f["raw"], f["floor"], f["imp"], f["reimp"]
+        print(f"run {i + 1}/{args.runs}: lines={n:,} ({size / 1e6:.0f} MB)  raw COPY={n / raw:,.0f} lines/s ({raw:.2f}s)  "
+              f"floor={n / floor:,.0f} lines/s ({floor:.2f}s, {floor / raw:.1f}x COPY)  "
+              f"import={n / imp:,.0f} lines/s ({imp:.2f}s)  ratio={imp / raw:.1f}x COPY, {imp / floor:.1f}x floor  "
+              f"re-import={n / reimp:,.0f} lines/s ({reimp:.2f}s)  "
+              f"peak RSS={rss_mb():.0f} MB (before the timed part {rss0:.0f} MB)  load={os.getloadavg()[0]:.2f}",
+              flush=True)
+    if len(runs) > 1:
+        imps = [r["imp"] for r in runs]
+        print(f"imports: {', '.join(f'{x:.2f}s' for x in imps)}; slowest/fastest = {max(imps) / min(imps):.2f}x; "
+              f"import/floor: {', '.join(f'{r['imp'] / r['floor']:.1f}x' for r in runs)}")
     connection.close()
-    if not keep:
+    if not args.keep:
         _throwaway.drop(bench_db)
     os.unlink(path)
 
