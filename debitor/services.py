@@ -13,7 +13,7 @@ from cases import services as case_services
 from cases.models import OPEN_STATUSES, Bevilling, Opgave, OpgaveStatus, Sag, Ydelsestype
 from debitor.kmd_aktiv import import_file
 from debitor.models import (
-    MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, PosteringType, Tilknytning, TilknytningsMaade,
+    MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, Kilde, PosteringType, Tilknytning, TilknytningsMaade,
 )
 from ky.api import Conflict, DomainError
 from ky.beloeb import UgyldigtBeloeb, parse_beloeb
@@ -121,7 +121,8 @@ def registrer_postering(user, fordring: Fordring, *, type: str, beloeb, dato: dt
     if type not in PosteringType.values:
         raise DomainError(f"Ukendt posteringstype '{type}'.", "type", "type")
     fordring = Fordring.objects.for_user(user).select_for_update().select_related("debitorkonto").get(pk=fordring.pk)
-    if fordring.debitorkonto.sag_id is None:
+    # underholdsbidrag's claims (seed 004, 3.4.2) live on the BPL's konto of the UB sag, not a cases sag
+    if fordring.debitorkonto.sag_id is None and fordring.debitorkonto.kilde != Kilde.UNDERHOLDSBIDRAG:
         raise DomainError(
             "Debitorkontoen er ikke tilknyttet en sag. Dækninger, afskrivninger og nedreguleringer kan først "
             "registreres, når debitorkontoen er tilknyttet en sag (MI 32).", "ingen_sag", None)

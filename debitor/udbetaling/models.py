@@ -213,3 +213,38 @@ class Bogfoering(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["art", "objekt_id"], name="bogfoering_en_gang")]
         indexes = [models.Index(fields=["bilag"], name="bogfoering_bilag_idx")]
+
+
+# ---------------------------------------------------------------- indbetalinger (debitor-indbetaling)
+
+class Indbetaling(models.Model):
+    """A payment received on a debitorkonto (IN/INDBETALING, udbetaling.md), placed as dækninger on
+    its fordringer oldest stiftelsesdato first; what is left is a credit on the konto (``overskud``).
+    One row per file line: a file read again covers nothing twice."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    filnavn = models.CharField(max_length=150)
+    linje = models.PositiveIntegerField()
+    cpr = models.CharField("CPR-nummer", max_length=10)
+    kontonr = models.CharField(max_length=20)
+    debitorkonto = models.ForeignKey("debitor.Debitorkonto", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
+    indbetalingsdato = models.DateField()
+    daekket = models.DecimalField("dækket", max_digits=14, decimal_places=2, default=0)
+    overskud = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    fejl = models.CharField(max_length=200, blank=True)  # why it could not be placed (then a task)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "indbetaling"
+        verbose_name_plural = "indbetalinger"
+        constraints = [
+            models.UniqueConstraint(fields=["filnavn", "linje"], name="indbetaling_en_gang"),
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="indbetaling_beloeb_positivt"),
+            models.CheckConstraint(condition=Q(daekket__gte=0) & Q(overskud__gte=0)
+                                   & Q(beloeb=F("daekket") + F("overskud")), name="indbetaling_fordelt"),
+        ]
+        indexes = [models.Index(fields=["debitorkonto"], name="indbetaling_konto_idx")]
