@@ -330,6 +330,10 @@ class Dokument(models.Model):
     titel = models.CharField(max_length=300)
     oprettet = models.DateTimeField(auto_now_add=True)
     kassationsdato = models.DateField(null=True, blank=True)
+    # the file itself (breve: the letter's/list's PDF; SF2900's inbound documents); docs/breve.md
+    type = models.CharField(max_length=60, blank=True, default="")
+    mimetype = models.CharField(max_length=60, blank=True, default="")
+    indhold = models.BinaryField(null=True, blank=True, editable=False)
 
     objects = scoped_manager()
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "integrations.sf2520",
     "debitor.underholdsbidrag",
     "debitor.udbetaling",
+    "breve",
 ]
 
 MIDDLEWARE = [

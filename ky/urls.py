@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("integrations.api_urls")),
     path("underholdsbidrag/", include("debitor.underholdsbidrag.api.urls")),
     path("", include("debitor.udbetaling.api.urls")),
+    path("", include("breve.api.urls")),
 ]
 
 urlpatterns = [

@@ -75,7 +75,7 @@ case "${1:-}" in
   test)
     shift
     install
-    apt_install chromium openssh-server openssh-sftp-server
+    apt_install chromium openssh-server openssh-sftp-server poppler-utils
     "$PY" manage.py makemigrations --check --dry-run >/dev/null || { echo "ky: models changed without a migration (makemigrations --check)" >&2; exit 1; }
     exec "$VENV/bin/pytest" "$@" ;;
   *)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BreveConfig(AppConfig):
+    name = "breve"
+    verbose_name = "Breve, lister og rapporter"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # every app's document types (<app>.dokumenttyper), like batch jobs (docs/breve.md)
+        from breve import registry
+
+        registry.autodiscover()
