@@ -50,3 +50,11 @@ class TilknytningAdmin(admin.ModelAdmin):
 class FordringsposteringAdmin(admin.ModelAdmin):
     list_display = ["id", "kommune", "fordring", "type", "beloeb", "dato", "restgaeld_efter", "bruger"]
     raw_id_fields = ["fordring"]
+
+
+@admin.register(m.KmdAktivUpload)
+class KmdAktivUploadAdmin(admin.ModelAdmin):
+    list_display = ["id", "koersel", "kommune", "bruger", "filnavn", "stoerrelse", "dry_run", "oprettet", "kmd_import"]
+    list_filter = ["kommune", "dry_run"]
+    raw_id_fields = ["koersel", "bruger", "kmd_import"]
+    list_select_related = ["koersel", "kommune", "bruger", "kmd_import"]

@@ -23,3 +23,22 @@ class PosteringForm(forms.Form):
             return parse_beloeb(self.cleaned_data["beloeb"])
         except UgyldigtBeloeb as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class KmdAktivUploadForm(forms.Form):
+    """The KMD Aktiv upload on the importer screen (issue 21): the file is imported by a batch run in the
+    background (debitor.services.start_kmd_aktiv_import)."""
+
+    fil = forms.FileField(label="KMD Aktiv-fil", error_messages={
+        "required": "Vælg en KMD Aktiv-fil.", "empty": "Den valgte fil er tom.",
+        "invalid": "Filen kunne ikke modtages; vælg den igen."})
+    kommune = forms.TypedChoiceField(label="Kommune", coerce=int, error_messages={
+        "required": "Vælg en kommune.", "invalid_choice": "Du har ikke adgang til kommune %(value)s."})
+    dry_run = forms.BooleanField(label="Prøvekørsel (intet gemmes)", required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.models import Kommune
+
+        kommuner = Kommune.objects.for_user(user).order_by("kode")
+        self.fields["kommune"].choices = [(k.kode, f"{k.kode} {k.navn}") for k in kommuner]

@@ -603,6 +603,14 @@ def import_file(binary, *, kommune: int, dry_run: bool = False, user=None, filen
                 today: dt.date | None = None) -> tuple[dict, bool]:
     """Import a binary file object. Returns (summary, accepted). ``accepted`` is False when the
     file was rejected whole (nothing stored but the import record)."""
+    summary, accepted, _ = import_file_record(binary, kommune=kommune, dry_run=dry_run, user=user,
+                                              filename=filename, today=today)
+    return summary, accepted
+
+
+def import_file_record(binary, *, kommune: int, dry_run: bool = False, user=None, filename: str = "",
+                       today: dt.date | None = None) -> tuple[dict, bool, KmdAktivImport]:
+    """import_file, also returning the KmdAktivImport record (the batch run links to it)."""
     today = today or timezone.localdate()
     digest = hashlib.sha256()
     result = Result(kommune=kommune, dry_run=dry_run)
@@ -635,9 +643,9 @@ def import_file(binary, *, kommune: int, dry_run: bool = False, user=None, filen
     summary = result.summary()
     status = (ImportStatus.AFVIST if not accepted else
               ImportStatus.PROEVEKOERSEL if dry_run else ImportStatus.GENNEMFOERT)
-    KmdAktivImport.objects.create(
+    record = KmdAktivImport.objects.create(
         kommune_id=kommune, bruger=user if (user is not None and user.is_authenticated) else None,
         filnavn=filename[:255], sha256=digest.hexdigest(), dry_run=dry_run, status=status,
         resume={k: v for k, v in summary.items() if k != "errors"}, fejl=summary["errors"][:10000],
     )
-    return summary, accepted
+    return summary, accepted, record

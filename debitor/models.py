@@ -139,6 +139,31 @@ class KmdAktivImport(models.Model):
         return f"{self.filnavn} ({self.kommune_id}, {self.tidspunkt:%Y-%m-%d %H:%M})"
 
 
+class KmdAktivUpload(models.Model):
+    """A KMD Aktiv file uploaded on the screen: stored under MEDIA_ROOT and imported by a batch run
+    (job ``kmd-aktiv-import``) on an RQ worker, never inside the HTTP request (issue 21)."""
+
+    koersel = models.OneToOneField("batch.Koersel", on_delete=models.CASCADE, related_name="kmd_aktiv_upload")
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    bruger = models.ForeignKey("cases.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filnavn = models.CharField(max_length=255)
+    sti = models.CharField("sti", max_length=500, help_text="The stored file; removed after the import.")
+    stoerrelse = models.BigIntegerField("størrelse (bytes)")
+    dry_run = models.BooleanField("prøvekørsel", default=False)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    kmd_import = models.ForeignKey(KmdAktivImport, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "KMD Aktiv-upload"
+        verbose_name_plural = "KMD Aktiv-uploads"
+
+    def __str__(self):
+        return f"{self.filnavn} ({self.kommune_id}, kørsel {self.koersel_id})"
+
+
 class TilknytningsMaade(models.TextChoices):
     SAGSTILKNYTNING = "sagstilknytning", "Sagstilknytning (bevilling med sag)"
     SAGSOPRETTELSE = "sagsoprettelse", "Sagsoprettelse (ny sag til bevillingen)"

@@ -4,21 +4,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import OPEN_STATUSES, Bevilling, Opgave, OpgaveStatus, Sag, Ydelsestype
-from debitor.kmd_aktiv import import_file
+from debitor.kmd_aktiv import import_file, import_file_record
 from debitor.models import (
-    MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, Kilde, PosteringType, Tilknytning, TilknytningsMaade,
+    MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, Kilde, KmdAktivUpload, PosteringType, Tilknytning,
+    TilknytningsMaade,
 )
 from ky.api import Conflict, DomainError
 from ky.beloeb import UgyldigtBeloeb, parse_beloeb
 
-__all__ = ["import_kmd_aktiv", "tilknyt", "registrer_postering"]
+__all__ = ["import_kmd_aktiv", "start_kmd_aktiv_import", "koer_kmd_aktiv_import", "tilknyt", "registrer_postering"]
 
 OPGAVE_LOEST = "Opgaven er allerede løst af en anden sagsbehandler."
 
@@ -27,6 +31,75 @@ def import_kmd_aktiv(binary, *, kommune: int, dry_run: bool = False, user=None, 
     """mi32.md import. Returns (summary, accepted). The kommune must exist and be the user's."""
     kommune_obj = case_services.check_kommune(user, kommune)
     return import_file(binary, kommune=kommune_obj.pk, dry_run=dry_run, user=user, filename=filename)
+
+
+KMD_AKTIV_JOB = "kmd-aktiv-import"
+UPLOAD_DIR = "kmd_aktiv"
+
+
+def start_kmd_aktiv_import(user, fil, *, kommune, dry_run: bool = False):
+    """The upload screen (issue 21): store the file and record a queued batch run (job kmd-aktiv-import,
+    startet_af = the user) that an RQ worker executes; the HTTP request only stores the file, whatever its
+    size. Returns the Koersel. One import per kommune at a time (the run's unique key job-kommune-date)."""
+    from batch import services as batch_services
+    from batch.models import Trigger
+
+    kommune_obj = case_services.check_kommune(user, kommune)
+    if fil is None or not fil.size:
+        raise DomainError("Vælg en KMD Aktiv-fil; den valgte fil er tom.", "tom_fil", "fil")
+    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    sti = folder / f"{uuid.uuid4().hex}.csv"
+    with open(sti, "wb") as out:
+        for chunk in fil.chunks():
+            out.write(chunk)
+    try:
+        with transaction.atomic():
+            koersel = batch_services.enqueue_job(KMD_AKTIV_JOB, kommune=kommune_obj.pk, trigger=Trigger.ADMIN,
+                                                 user=user)
+            KmdAktivUpload.objects.create(koersel=koersel, kommune=kommune_obj, bruger=user,
+                                          filnavn=(fil.name or "")[:255], sti=str(sti), stoerrelse=fil.size,
+                                          dry_run=dry_run)
+    except batch_services.RunAlreadyActive as exc:
+        sti.unlink(missing_ok=True)
+        nr = f" (kørsel {exc.existing.pk})" if exc.existing else ""
+        raise Conflict(f"Der kører allerede en KMD Aktiv-import for kommune {kommune_obj.pk}{nr}. Vent, til den er "
+                       "færdig, og prøv igen.", "import_koerer") from None
+    except BaseException:
+        sti.unlink(missing_ok=True)
+        raise
+    return koersel
+
+
+def koer_kmd_aktiv_import(ctx) -> None:
+    """The batch job kmd-aktiv-import: import the file uploaded for this run (import_file, its own
+    transaction and import record), count and log the result, remove the stored file. A file rejected
+    whole fails the run with the rejection's message (the import record says AFVIST)."""
+    upload = KmdAktivUpload.objects.filter(koersel=ctx.koersel).select_related("bruger").first()
+    if upload is None:
+        raise ValueError("Kørslen har ingen uploadet KMD Aktiv-fil; start importen fra skærmen KMD Aktiv-importer.")
+    sti = Path(upload.sti)
+    if not sti.exists():
+        raise ValueError(f"Den uploadede fil {upload.filnavn} findes ikke længere; upload den igen.")
+    ctx.log(f"Importerer {upload.filnavn} ({upload.stoerrelse:,} bytes) for kommune {upload.kommune_id}"
+            + (" som prøvekørsel (intet gemmes)." if upload.dry_run else "."))
+    try:
+        with open(sti, "rb") as fh:
+            summary, accepted, record = import_file_record(
+                fh, kommune=upload.kommune_id, dry_run=upload.dry_run or ctx.dry_run, user=upload.bruger,
+                filename=upload.filnavn)
+    finally:
+        sti.unlink(missing_ok=True)
+    KmdAktivUpload.objects.filter(pk=upload.pk).update(kmd_import=record)
+    ctx.count("created", summary["fordringer_created"])
+    ctx.count("updated", summary["fordringer_updated"])
+    ctx.count("skipped", summary["rejected"])
+    for e in summary["errors"][:200]:
+        ctx.errors.append({"item": f"linje {e['line']}" + (f", {e['field']}" if e["field"] else ""),
+                           "message": e["message"]})
+    ctx.log("Resumé: " + ", ".join(f"{k}={v}" for k, v in summary.items() if k != "errors"))
+    if not accepted:
+        raise ValueError(summary["errors"][0]["message"] if summary["errors"] else "Filen er afvist.")
 
 
 def _check_same_borger(konto: Debitorkonto, obj, what: str):

@@ -13,4 +13,6 @@ urlpatterns = [
     path("debitor/fordringer/<int:pk>/postering/", views.postering, name="postering"),
     path("debitor/kmd-aktiv-importer/", views.kmd_aktiv_importer, name="kmd_aktiv_importer"),
     path("debitor/kmd-aktiv-importer/<int:pk>/", views.kmd_aktiv_import, name="kmd_aktiv_import"),
+    path("debitor/kmd-aktiv-importer/upload/", views.kmd_aktiv_upload, name="kmd_aktiv_upload"),
+    path("debitor/kmd-aktiv-importer/koersler/<int:pk>/", views.kmd_aktiv_koersel, name="kmd_aktiv_koersel"),
 ]

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from cases import selectors as cs
 from cases.models import OPEN_STATUSES, Ydelsestype
 from debitor import selectors, services
-from debitor.forms import PosteringForm
-from debitor.models import Fordring, KmdAktivImport, Mi32Aarsag
+from debitor.forms import KmdAktivUploadForm, PosteringForm
+from debitor.models import Fordring, KmdAktivImport, KmdAktivUpload, Mi32Aarsag
 from ky.api import DomainError
 from ky.roles import Role
 
@@ -104,12 +104,54 @@ def _import_adgang(request):
 
 
 @login_required
-def kmd_aktiv_importer(request):
-    """The kommune's KMD Aktiv imports (issue 4: who, when, file, hash, summary), newest first."""
+def kmd_aktiv_importer(request, form=None):
+    """The kommune's KMD Aktiv imports (issue 4: who, when, file, hash, summary), newest first; the upload
+    form and the latest upload runs with their status (issue 21)."""
     _import_adgang(request)
     importer = list(KmdAktivImport.objects.for_user(request.user).select_related("bruger")
                     .defer("fejl").order_by("-id")[:200])
-    return render(request, "debitor/kmd_aktiv_importer.html", {"importer": importer})
+    uploads = list(KmdAktivUpload.objects.for_user(request.user).select_related("koersel", "bruger")
+                   .defer("koersel__log", "koersel__errors").order_by("-id")[:20])
+    return render(request, "debitor/kmd_aktiv_importer.html", {
+        "importer": importer, "uploads": uploads, "form": form or KmdAktivUploadForm(request.user)})
+
+
+@login_required
+@require_POST
+def kmd_aktiv_upload(request):
+    """Upload a KMD Aktiv file: stored and imported by a batch run on an RQ worker, never inside this request
+    (a big file takes minutes); the user is sent to the run's status page. Bad input: the form again with a
+    Danish message, nothing stored."""
+    _import_adgang(request)
+    form = KmdAktivUploadForm(request.user, request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return kmd_aktiv_importer(request, form=form)
+    fil = form.cleaned_data["fil"]
+    try:
+        koersel = services.start_kmd_aktiv_import(request.user, fil, kommune=form.cleaned_data["kommune"],
+                                                  dry_run=form.cleaned_data["dry_run"])
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return kmd_aktiv_importer(request, form=form)
+    messages.success(request, f"Filen {fil.name} er modtaget. Importen kører i baggrunden som kørsel {koersel.pk}; "
+                              "følg den her. Du kan roligt forlade siden, importen fortsætter.")
+    return redirect("debitor:kmd_aktiv_koersel", pk=koersel.pk)
+
+
+@login_required
+def kmd_aktiv_koersel(request, pk: int):
+    """The status of one upload's batch run (queued, running, done, failed), who started it, its log and errors,
+    and the import it made. Another kommune's run answers 404."""
+    _import_adgang(request)
+    upload = get_object_or_404(KmdAktivUpload.objects.for_user(request.user)
+                               .select_related("koersel", "koersel__startet_af", "bruger", "kmd_import"), koersel_id=pk)
+    k = upload.koersel
+    return render(request, "debitor/kmd_aktiv_koersel.html", {
+        "upload": upload, "k": k, "fejl": (k.errors or [])[:200], "aktiv": k.status in ("queued", "running"),
+        "log": k.log.split("Traceback (most recent call last)")[0].strip()})  # drift reads tracebacks in the admin
 
 
 @login_required
