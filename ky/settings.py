@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "debitor.underholdsbidrag",
     "debitor.udbetaling",
     "breve",
+    "cases.ydelse",
 ]
 
 MIDDLEWARE = [

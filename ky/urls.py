@@ -14,6 +14,7 @@ api_v1 = [
     path("underholdsbidrag/", include("debitor.underholdsbidrag.api.urls")),
     path("", include("debitor.udbetaling.api.urls")),
     path("", include("breve.api.urls")),
+    path("", include("cases.ydelse.api.urls")),
 ]
 
 urlpatterns = [

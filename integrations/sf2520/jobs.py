@@ -19,6 +19,8 @@ def _kommune_id(ctx) -> int:
 @batchjob("dan-effektueringskladder")
 def dan_effektueringskladder(ctx):
     r = services.dan_effektueringskladder(_kommune_id(ctx), ctx.as_of)
+    for bevilling_id, tekst in r["fejl"]:  # issue 13: a bevilling the rules cannot compute; the rest are made
+        ctx.error(f"bevilling {bevilling_id}", tekst)
     ctx.count("created", r["oprettet"])
     ctx.count("updated", r["genberegnet"] + r["fjernet"] + r["nyt_markeret"])
     tør = " (tørkørsel)" if ctx.dry_run else ""

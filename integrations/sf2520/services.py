@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from integrations.sf2520.models import Effektuering, Modregning, OpgaveAarsag
 from ky.bankdage import sidste_bankdag_i_maaned
@@ -35,16 +35,22 @@ def _kr_sql(expr: str) -> str:
 _MAAL = """
     maal AS (
         SELECT b.id AS bevilling_id, b.kommune_id, b.person_id, x.fra, x.til, x.dage, b.maanedligt_beloeb,
-               round(b.maanedligt_beloeb * x.dage / %(dim)s, 2) AS brutto
+               round(b.maanedligt_beloeb * x.dage / %(dim)s, 2) AS brutto, NULL::text AS forklaring
         FROM cases_bevilling b
         CROSS JOIN LATERAL (SELECT greatest(b.bevilget_fra, %(start)s::date) AS fra,
                                    least(coalesce(b.bevilget_til, %(end)s::date), %(end)s::date) AS til) x0
         CROSS JOIN LATERAL (SELECT x0.fra, x0.til, (x0.til - x0.fra + 1) AS dage) x
         WHERE b.kommune_id = %(k)s AND b.status = 'bevilget' AND b.maanedligt_beloeb IS NOT NULL
           AND b.bevilget_fra <= %(end)s AND (b.bevilget_til IS NULL OR b.bevilget_til >= %(start)s)
+        UNION ALL
+        -- issue 13 (ydelse.md): bevillinger without a maanedligt_beloeb are computed by the rules
+        -- (cases.ydelse.services.fyld_maaned fills the temp table); brutto = the month's beloeb, its forklaring
+        SELECT t.bevilling_id, b.kommune_id, b.person_id, t.fra, t.til, t.dage, t.beloeb, t.beloeb, t.forklaring
+        FROM ydelse_maal_tmp t JOIN cases_bevilling b ON b.id = t.bevilling_id
     )"""
-_FORKLARING = f"""format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', m.dage, %(dim)s, m.fra, m.til,
-                         {_kr_sql("m.maanedligt_beloeb")}, m.dage, %(dim)s, {_kr_sql("m.brutto")})"""
+_FORKLARING = f"""coalesce(m.forklaring, format('%%s af %%s dage (%%s til %%s): %%s kr. × %%s / %%s = %%s kr.', m.dage,
+                         %(dim)s, m.fra, m.til, {_kr_sql("m.maanedligt_beloeb")}, m.dage, %(dim)s,
+                         {_kr_sql("m.brutto")}))"""
 FJERNET_NOTE = "Effektueringen er fjernet: bevillingen udbetaler ikke længere i måneden."
 AENDRET_NOTE = "Bevillingen er ændret efter korrektionen"
 
@@ -60,16 +66,28 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
     modregning too) or, when its bevilling no longer pays the month, removed with its modregning (its
     task cancelled); a draft a caseworker corrected is never overwritten: when its bevilling changed
     it awaits approval with its task open, noted "Bevillingen er ændret efter korrektionen".
-    Returns counts {oprettet, modregninger, genberegnet, fjernet, markeret, nyt_markeret}."""
+    Bevillinger without a maanedligt_beloeb are computed by the rules of cases.ydelse (issue 13): brutto is
+    the month's beloeb and the forklaring its steps; one that cannot be computed is listed in ``fejl``
+    [(bevilling_id, message)] and the rest are made.
+    Returns counts {oprettet, modregninger, genberegnet, fjernet, markeret, nyt_markeret} and ``fejl``."""
+
+    with transaction.atomic():  # the rule-based month lives in a temp table dropped at commit
+        return _dan_effektueringskladder(kommune_id, as_of)
+
+
+def _dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
     from cases.models import Opgave
     from cases.services import opgavepakke
+    from cases.ydelse.services import fyld_maaned
 
     start, end = maaned_af(as_of)
+    _n, beregningsfejl = fyld_maaned(kommune_id, start)
     dim = end.day
     udbetalingsdato = sidste_bankdag(end)  # paid in arrears on the month's last bank day
     eff, mod = Effektuering._meta.db_table, Modregning._meta.db_table
     p = {"start": start, "end": end, "dim": dim, "udb": udbetalingsdato, "k": kommune_id}
-    res = {"oprettet": 0, "modregninger": 0, "genberegnet": 0, "fjernet": 0, "markeret": 0, "nyt_markeret": 0}
+    res = {"oprettet": 0, "modregninger": 0, "genberegnet": 0, "fjernet": 0, "markeret": 0, "nyt_markeret": 0,
+           "fejl": beregningsfejl}
     with connection.cursor() as cur:
         # lock the month's open drafts first: a correction or approval in flight finishes before we
         # read them (the next statement's snapshot sees it), or waits for this run
