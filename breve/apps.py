@@ -11,3 +11,4 @@ class BreveConfig(AppConfig):
         from breve import registry
 
         registry.autodiscover()
+        from breve import udsendelse  # noqa: F401  (registers the dispatch file kinds)

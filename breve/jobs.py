@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from batch.registry import batchjob
+from batch.registry import KonstantSpec, batchjob
 from breve import services
 
 
@@ -26,3 +26,23 @@ def fasterapporter(ctx) -> None:
     counts = services.dan_rapporter(_kommune_id(ctx), ctx.as_of, koersel=ctx.koersel, dry_run=ctx.dry_run,
                                     progress=ctx.progress)
     _record(ctx, counts, "Bestilte rapporter dannet")
+
+
+@batchjob("print", atomic=False, konstanter=[
+    KonstantSpec("maks_breve_pr_fil", "int", 5000, "Højst så mange breve i én afsendelsesfil (flere filer ved behov)."),
+])
+def print_(ctx) -> None:
+    # seed 000, nr. 29: "Samler alle breve der er klar til afsendelse, sender dem til ekstern print, den
+    # modtager også svare fra servicen" — here both channels: Digital Post (SF1601) and print
+    from breve.udsendelse import koer_print
+    from integrations import sftp
+
+    t = sftp.transport()
+    try:
+        counts = koer_print(_kommune_id(ctx), as_of=ctx.as_of, transport=t, log=ctx.log, dry_run=ctx.dry_run,
+                            maks=int(ctx.konstant("maks_breve_pr_fil")))
+    finally:
+        t.close()
+    ctx.count("created", counts.get("digital_post", 0) + counts.get("print", 0))
+    ctx.count("updated", counts.get("afvist", 0))
+    _record(ctx, counts, "Breve sendt og svar læst")

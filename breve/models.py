@@ -71,8 +71,8 @@ class Brev(models.Model):
     dokument = models.OneToOneField("cases.Dokument", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="brev")
     opgave = models.ForeignKey("cases.Opgave", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    forsendelse = models.ForeignKey("Forsendelse", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="breve")
+    # the dispatch file the letter went in (the exchange layer's journal names it; docs/formats/breve.md)
+    udsendelse = models.CharField(max_length=120, blank=True, default="")
     koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # idempotency: the same letter of the same type is made once (e.g. "varsel:<bevilling>:<til>")
     noegle = models.CharField(max_length=120, null=True, blank=True)
@@ -93,6 +93,7 @@ class Brev(models.Model):
             models.Index(fields=["kommune", "status", "kanal"], name="brev_afsendelse_idx"),
             models.Index(fields=["kommune", "-id"], name="brev_kommune_idx"),
             models.Index(fields=["cpr"], name="brev_cpr_idx"),
+            models.Index(fields=["udsendelse"], name="brev_udsendelse_idx", condition=~Q(udsendelse="")),
         ]
 
     def __str__(self):
@@ -170,7 +171,7 @@ class Forsendelse(models.Model):
     filnavn = models.CharField(max_length=120, unique=True)
     indhold = models.BinaryField()
     antal = models.PositiveIntegerField()
-    status = models.CharField(max_length=12, default="journaliseret")  # journaliseret, sendt, kvitteret, afvist
+    status = models.CharField(max_length=14, default="journaliseret")  # journaliseret, sendt, kvitteret, afvist
     sendt = models.DateTimeField(null=True, blank=True)
     kvittering = models.TextField(blank=True, default="")
     koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -247,18 +247,20 @@ def opret_fejlopgaver(brev_ids: list[int]) -> int:
     return n
 
 
-def marker_fejlet(brev_ids: list[int], aarsag: str) -> int:
-    """klar/sendt -> fejlet with the reason (e.g. the print service's answer) and a task each."""
+def marker_fejlet(brev_ids: list[int], aarsag: str, *, opgave: bool = True) -> int:
+    """klar/sendt -> fejlet with the reason (e.g. the print service's answer) and a task each
+    (``opgave=False`` when ky itself carries on, e.g. a Digital Post letter resent by print)."""
     n = Brev.objects.filter(pk__in=brev_ids).exclude(status=BrevStatus.FEJLET).update(
         status=BrevStatus.FEJLET, fejl=aarsag[:2000])
-    if n:
+    if n and opgave:
         opret_fejlopgaver(list(brev_ids))
     return n
 
 
-def marker_sendt(brev_ids: list[int], kanal: str, forsendelse_id: int | None, tid=None) -> int:
+def marker_sendt(brev_ids: list[int], kanal: str, filnavn: str, tid=None) -> int:
+    """klar -> sendt: the letters are in a journalled dispatch file (delivered exactly once by the layer)."""
     return Brev.objects.filter(pk__in=brev_ids, status=BrevStatus.KLAR).update(
-        status=BrevStatus.SENDT, kanal=kanal, sendt=tid or timezone.now(), forsendelse_id=forsendelse_id)
+        status=BrevStatus.SENDT, kanal=kanal, sendt=tid or timezone.now(), udsendelse=filnavn)
 
 
 # ------------------------------------------------------------------------------------------ lists
