@@ -595,13 +595,19 @@ def slet_kasserede_dokumenter(kommune_id: int, as_of: dt.date, *, job: str, koer
                  job=job, koersel_id=koersel_id, kommune_id=kommune_id, dry_run=dry_run)
 
 
+#: (kind, table, fk column) of rows deleted together with a person (registered by apps, e.g. the
+#: person register's copy of CPR: cases.personer)
+PERSON_DEPENDANTS: list[tuple[str, str, str]] = []
+
+
 def slet_personer(as_of: dt.date, *, job: str, koersel_id=None, dry_run=False) -> dict:
     """delete-persons (national: a person belongs to no kommune): persons nothing in ky refers to any
     more — no sag, bevilling, debitorkonto, abonnement, nor any other row (tasks, documents, drafts,
     other apps) — and not created on D itself (a person being registered right now is kept)."""
-    return _slet([("person", "cases_person", "")],
+    handled = {f"{table}.{fk}" for _kind, table, fk in PERSON_DEPENDANTS}
+    return _slet([*PERSON_DEPENDANTS, ("person", "cases_person", "")],
                  f"SELECT p.id FROM cases_person p WHERE {_local_date('p.oprettet')} < %(d)s::date",
-                 _foreign_refs(Person, "c.id", set()), {"d": as_of},
+                 _foreign_refs(Person, "c.id", handled), {"d": as_of},
                  job=job, koersel_id=koersel_id, kommune_id=None, dry_run=dry_run)
 
 
@@ -632,3 +638,43 @@ def slet_udloebne_kladder(kommune_id: int, as_of: dt.date, dage: int, *, job: st
                  f"AND {_local_date('k.aendret')} <= %(d)s::date - %(n)s::int",
                  _foreign_refs(Selvbetjeningskladde, "c.id", set()), {"k": kommune_id, "d": as_of, "n": dage},
                  job=job, koersel_id=koersel_id, kommune_id=kommune_id, dry_run=dry_run)
+
+
+# --- a person's new CPR number (personer.md: ny_cpr) --------------------------------------------------
+
+def flyt_person(gammel_id: int, ny_id: int, *, undtagen: set[str] = frozenset()) -> dict:
+    """Move everything in ky that refers to person ``gammel_id`` (every foreign key to cases.Person, of every
+    app: sager, bevillinger, debitorkonti, opgaver, dokumenter, abonnementer, effektueringer ...) to person
+    ``ny_id``; ``undtagen`` names "table.column" pairs the caller moves itself. A column whose move would
+    break a unique rule (e.g. both numbers subscribed in the same kommune) is moved row by row where it can
+    and the rest is reported in ``konflikter`` (the old rows stay). Returns {table.column: rows moved, ...}."""
+    from django.apps import apps
+    from django.db import IntegrityError
+
+    moved: dict = {"konflikter": []}
+    for model in apps.get_models(include_auto_created=True):
+        for f in model._meta.local_fields:
+            if not (f.is_relation and f.remote_field and f.remote_field.model is Person):
+                continue
+            key = f"{model._meta.db_table}.{f.column}"
+            if key in undtagen:
+                continue
+            table, col = model._meta.db_table, f.column
+            try:
+                with transaction.atomic():
+                    _, n = _sql(f'UPDATE "{table}" SET "{col}" = %(ny)s WHERE "{col}" = %(gl)s',
+                                {"ny": ny_id, "gl": gammel_id})
+            except IntegrityError:
+                n = 0
+                pk = model._meta.pk.column
+                row, _ = _sql(f'SELECT array_agg("{pk}") FROM "{table}" WHERE "{col}" = %(gl)s', {"gl": gammel_id})
+                for obj_id in row[0] or []:
+                    try:
+                        with transaction.atomic():
+                            _sql(f'UPDATE "{table}" SET "{col}" = %(ny)s WHERE "{pk}" = %(id)s', {"ny": ny_id, "id": obj_id})
+                            n += 1
+                    except IntegrityError:
+                        moved["konflikter"].append(f"{key} id {obj_id}")
+            if n:
+                moved[key] = n
+    return moved

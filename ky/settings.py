@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "debitor.udbetaling",
     "breve",
     "cases.ydelse",
+    "cases.personer",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("debitor.udbetaling.api.urls")),
     path("", include("breve.api.urls")),
     path("", include("cases.ydelse.api.urls")),
+    path("", include("cases.personer.api.urls")),
 ]
 
 urlpatterns = [

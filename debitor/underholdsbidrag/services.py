@@ -1031,3 +1031,35 @@ def saet_tilslutning(kommune_id: int, data, *, erstat: bool, idag: dt.date | Non
             setattr(t, f"{form}_slut", idag)
     t.save()
     return t
+
+
+# ------------------------------------------------------------------ nyt personnummer (P-data, seed 004 3.1.1.8 621)
+def cpr_skift(gammel: str, ny: str) -> dict:
+    """A person's new CPR number (the person register's ny_cpr event): the sager's BB, the BPs, the bidrag's
+    and sager's BPL and the adresseringsgrundlag follow the new number. Journals of earlier runs (payouts,
+    claims, postings, calculations) keep the number they were made with. A move that would make two of a
+    unique kind (the new number already BB/BP/BPL on the same sag) is not made and is reported in
+    ``konflikter`` for the caseworker (advis 621 is written by the register all the same)."""
+    from django.db import IntegrityError
+
+    from .models import Adresse, Bidrag, Bidragsperson, Bidragspligtig, UBSag
+
+    out: dict = {"konflikter": []}
+    ny_foedt = foedselsdato(ny)
+    for navn, qs, felt, extra in (
+        ("ub_sag", UBSag.objects.filter(bb_cpr=gammel), "bb_cpr", {}),
+        ("bidragsperson", Bidragsperson.objects.filter(cpr=gammel), "cpr", {"foedselsdato": ny_foedt} if ny_foedt else {}),
+        ("bidrag", Bidrag.objects.filter(bpl_cpr=gammel), "bpl_cpr", {}),
+        ("bidragspligtig", Bidragspligtig.objects.filter(cpr=gammel), "cpr", {}),
+    ):
+        n = 0
+        for pk in list(qs.values_list("pk", flat=True)):
+            try:
+                with transaction.atomic():
+                    n += qs.model.objects.filter(pk=pk).update(**{felt: ny}, **extra)
+            except IntegrityError:
+                out["konflikter"].append(f"{navn} {pk}")
+        out[navn] = n
+    if not Adresse.objects.filter(cpr=ny).exists():
+        out["adresse"] = Adresse.objects.filter(cpr=gammel).update(cpr=ny)
+    return out
