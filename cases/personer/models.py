@@ -53,7 +53,7 @@ class Stamdata(models.Model):
     co is the c/o name. kommunekode is the bopælskommune (1–999, 955–961 Grønland; null when udrejst or
     unknown) — not a foreign key, CPR's codes include Greenland's."""
 
-    person = models.OneToOneField("cases.Person", primary_key=True, on_delete=models.CASCADE, related_name="stamdata")
+    person = models.OneToOneField("cases.Person", on_delete=models.CASCADE, related_name="stamdata")
     foedselsdato = models.DateField("fødselsdato")  # from the CPR (century rule), kept for SQL
     vejnavn = models.CharField(max_length=40, blank=True, default="")
     husnr = models.CharField(max_length=4, blank=True, default="")

@@ -159,3 +159,20 @@ def test_folkepensionsalder_table():
     assert regler.folkepensionsdato(dt.date(1963, 1, 1)) == dt.date(2031, 1, 1)
     assert regler.folkepensionsdato(dt.date(1970, 12, 31)) == dt.date(2039, 12, 31)
     assert regler.folkepensionsdato(dt.date(1971, 1, 1)) == dt.date(2041, 1, 1)
+
+
+def test_delete_persons_takes_the_register_rows_along():
+    from django.utils import timezone
+
+    from batch.services import run_job
+    from cases.models import Person, Sletningslog
+
+    p = PersonFactory(cpr=make_cpr(500))
+    stamdata(p)
+    Relation.objects.create(person=p, type="barn", cpr=make_cpr(501, dt.date(2010, 1, 1)))
+    Ophold.objects.create(person=p, fra=dt.date(2000, 1, 1), land="DK")
+    Person.objects.filter(pk=p.pk).update(oprettet=timezone.now() - dt.timedelta(days=30))
+    k = run_job("delete-persons", kommune=None, as_of=timezone.localdate())
+    assert k.status == "succeeded", k.besked
+    assert not Person.objects.filter(pk=p.pk).exists() and not Stamdata.objects.exists()
+    assert {"person", "stamdata", "relation", "ophold"} <= set(Sletningslog.objects.values_list("kind", flat=True))
