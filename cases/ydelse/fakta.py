@@ -1,9 +1,9 @@
 """The person facts a month's computation needs (ydelse.md: "come from the person register").
 
-The register is engineer "personer"'s (issue 15): its selectors will offer ``person_fakta(cprs, dato)``.
-Until it lands, ``person_fakta`` here is a FALLBACK: the age comes from the CPR number (cases/cpr.py), as it
-always will; every other fact takes its default (enlig, no children, udeboende, opholdskrav opfyldt) and the
-forklaring says "personregisteret er ikke tilgængeligt". Tests and callers that know the facts pass them in.
+The register is engineer "personer"'s (issue 15): ``cases.personer.selectors.person_fakta(cprs, dato)``, one
+query for any number of CPRs. When it is not installed (or holds no CPR data for a person) the facts fall back
+to their defaults (enlig, no children, udeboende, opholdskrav opfyldt) and the forklaring says so. The age
+always comes from the CPR number (cases/cpr.py). Tests that know the facts pass them in.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ FALLBACK_NOTE = "personregisteret er ikke tilgængeligt: enlig, ingen børn, ude
 
 def _register():
     """The person register's ``person_fakta`` when it has landed (issue 15), else None."""
-    for modname in ("cases.personer.selectors", "personer.selectors", "cases.selectors"):
+    for modname in ("cases.personer.selectors",):
         try:
             mod = __import__(modname, fromlist=["person_fakta"])
         except ImportError:
@@ -86,12 +86,19 @@ def _get(f, name, default=None):
 
 
 def _from_register(cpr: str, f) -> PersonFakta:
-    """Map the register's facts (dict or object) onto PersonFakta; the age always comes from the CPR."""
-    civil = (_get(f, "civilstand") or "").lower()
-    gift = bool(_get(f, "gift_samlevende", civil in {"gift", "samlevende", "registreret partnerskab"}))
-    boern = _get(f, "boern_foedt") or tuple(
-        birth_date(r["cpr"] if isinstance(r, dict) else r.cpr)
-        for r in (_get(f, "boern") or ()) if (r["cpr"] if isinstance(r, dict) else r.cpr))
-    return PersonFakta(cpr=cpr, foedselsdato=birth_date(cpr), gift_samlevende=gift, boern_foedt=tuple(boern),
-                       hjemmeboende=bool(_get(f, "hjemmeboende", False)),
-                       opholdskrav_opfyldt=bool(_get(f, "opholdskrav_opfyldt", True)), kilde="personregister")
+    """Map the register's PersonFakta (cases/personer/selectors.py) onto the computation's; the age always comes
+    from the CPR. Facts the register does not hold keep their defaults, and the forklaring says so."""
+    noter = []
+    if not _get(f, "kendt", True):
+        noter.append("personregisteret har endnu ingen CPR-oplysninger om personen: enlig, ingen børn, "
+                     "udeboende, opholdskrav opfyldt (standard)")
+    ophold = _get(f, "opholdskrav_opfyldt", True)
+    if ophold is None:
+        ophold = True
+        if _get(f, "kendt", True):
+            noter.append("ingen opholdsperioder i personregisteret: opholdskravet regnes som opfyldt")
+    boern = tuple(b.foedselsdato if hasattr(b, "foedselsdato") else birth_date(b["cpr"] if isinstance(b, dict) else b)
+                  for b in (_get(f, "boern") or ()))
+    return PersonFakta(cpr=cpr, foedselsdato=birth_date(cpr), gift_samlevende=bool(_get(f, "gift_samlevende", False)),
+                       boern_foedt=boern, hjemmeboende=bool(_get(f, "hjemmeboende", False)),
+                       opholdskrav_opfyldt=bool(ophold), kilde="personregister", noter=tuple(noter))

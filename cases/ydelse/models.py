@@ -240,7 +240,8 @@ class SaesAnvisning(models.Model):
 
 class Afgoerelsesbrev(models.Model):
     """khl-send-afgoerelsesbrev: a letter row whenever a borger's loftsindplacering changes. Rendering and
-    dispatch belong to the document platform (issue 16); until it lands the row is stored with status
+    dispatch belong to the document platform (issue 16): the job renders the letter there (``brev_id``,
+    status ``klar``/``fejlet`` as the platform says); without the platform the row keeps status
     ``afventer_brevplatform``."""
 
     loftsindplacering = models.OneToOneField(Loftsindplacering, on_delete=models.PROTECT, related_name="brev")
@@ -249,6 +250,8 @@ class Afgoerelsesbrev(models.Model):
     titel = models.CharField(max_length=200)
     tekst = models.TextField()
     status = models.CharField(max_length=30, default="afventer_brevplatform")
+    # the letter made by the document platform (breve.Brev id; a plain id keeps the apps independent)
+    brev_id = models.BigIntegerField(null=True, blank=True)
     oprettet = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager()
