@@ -27,3 +27,17 @@ register(Dokumenttype(
               ("aeldste_frist", "Ældste frist", "dato")],
     parametre=rapporter.ingen_parametre, lav=rapporter.lav_opgaver_overskredet, kilde="seed 000, nr. 66",
     beskrivelse="Åbne opgaver med frist før kørselsdatoen, pr. opgavepakke."))
+
+# --- letters about a citizen's benefits (seed 000, nr. 8 and 9; breve/ydelsesbreve.py) ---------------
+register(Dokumenttype(
+    type="varsel-bortfald", art="brev", titel="Varsel om ophør af {ydelse}", template="breve/varsel_bortfald.html",
+    kraevet=["navn", "ydelse", "bevilget_fra", "bevilget_til"], kilde="seed 000, nr. 8",
+    beskrivelse="Varsel før bevillingens bortfaldsdato (batchkonstant varsel_maaneder_foer_bortfald)."))
+register(Dokumenttype(
+    type="partshoering-nedsaettelse", art="brev", titel="Partshøring om nedsættelse af {ydelse}",
+    template="breve/partshoering.html", kraevet=["navn", "art", "fra", "til", "begrundelse", "svarfrist"],
+    kilde="seed 000, nr. 8; forvaltningsloven § 19", beskrivelse="Partshøring før en sanktion/nedsættelse træder i kraft."))
+register(Dokumenttype(
+    type="oplysningspligt", art="brev", titel="Din pligt til at oplyse om ændringer", template="breve/oplysningspligt.html",
+    kraevet=["navn", "ydelse", "bevilget_fra"], kilde="seed 000, nr. 9; retssikkerhedsloven § 11",
+    beskrivelse="Oplysningsbrev til borgere med en ny bevilling."))

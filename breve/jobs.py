@@ -46,3 +46,36 @@ def print_(ctx) -> None:
     ctx.count("created", counts.get("digital_post", 0) + counts.get("print", 0))
     ctx.count("updated", counts.get("afvist", 0))
     _record(ctx, counts, "Breve sendt og svar læst")
+
+
+@batchjob("varsling-bortfald-nedsaettelse-eller-partshoering")
+def varsling_bortfald(ctx) -> None:
+    # seed 000, nr. 8: "Sender brev 6 måneder før bortfaldsdato. Starter en hændelse hvis nødvendigt."
+    from breve import ydelsesbreve
+
+    k = _kommune_id(ctx)
+    maaneder = int(ctx.konstant("varsel_maaneder_foer_bortfald"))
+    v = ydelsesbreve.varsler(k, ctx.as_of, maaneder, koersel=ctx.koersel, dry_run=ctx.dry_run)
+    p = ydelsesbreve.partshoeringer(k, ctx.as_of, koersel=ctx.koersel, dry_run=ctx.dry_run)
+    ctx.count("created", v["varsler"] + p["partshoeringer"])
+    ctx.count("failed_letters", v["varsler_fejlet"] + p["partshoeringer_fejlet"])
+    ctx.count("tasks", v["opgaver"] + p["opgaver"])
+    prefix = "Prøvekørsel: ville danne " if ctx.dry_run else "Dannet "
+    ctx.log(f"{prefix}{v['varsler']} varsler ({maaneder} måneder før bortfald), {p['partshoeringer']} partshøringer, "
+            f"{v['opgaver'] + p['opgaver']} opgaver; fejlede breve {v['varsler_fejlet'] + p['partshoeringer_fejlet']}")
+
+
+@batchjob("oplysningspligt", konstanter=[
+    KonstantSpec("bevilget_inden_for_dage", "duration", 30,
+                 "Bevillinger med bevilget fra inden for så mange dage får oplysningsbrevet (én gang pr. bevilling)."),
+])
+def oplysningspligt(ctx) -> None:
+    # seed 000, nr. 9: "Sender et oplysningsbrev angående borgers ydelser."
+    from breve import ydelsesbreve
+
+    dage = int(ctx.konstant("bevilget_inden_for_dage"))
+    r = ydelsesbreve.oplysningspligt(_kommune_id(ctx), ctx.as_of, dage, koersel=ctx.koersel, dry_run=ctx.dry_run)
+    ctx.count("created", r["breve"])
+    ctx.count("failed_letters", r["breve_fejlet"])
+    ctx.log(f"{'Prøvekørsel: ville danne' if ctx.dry_run else 'Dannet'} {r['breve']} oplysningsbreve "
+            f"(bevillinger fra de sidste {dage} dage); fejlede {r['breve_fejlet']}")
