@@ -40,7 +40,7 @@ def test_varsling_and_partshoering_on_demo_data(demo):
     run = run_job("varsling-bortfald-nedsaettelse-eller-partshoering", kommune=101, as_of=DAG)
     assert run.status == "succeeded", run.log
     assert Brev.objects.filter(kommune_id=101, type="varsel-bortfald", status="klar").count() >= 8
-    assert Brev.objects.filter(kommune_id=101, type="partshoering-nedsaettelse", status="klar").count() == 3
+    assert Brev.objects.filter(kommune_id=101, type="partshoering-nedsaettelse", status="klar").count() >= 3
     assert Opgave.objects.filter(kommune_id=101, type="varsling-bortfald-nedsaettelse-eller-partshoering").count() \
         == run.counts["tasks"] >= 11
     again = run_job("varsling-bortfald-nedsaettelse-eller-partshoering", kommune=101, as_of=DAG)
