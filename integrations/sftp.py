@@ -176,8 +176,10 @@ def send_file(t, filnavn: str, data: bytes, recipients: list[str] | None = None)
     return senders_file_id
 
 
-def incoming(t, prefix: str) -> list[tuple[str, str | None]]:
-    """Files IN/<name> starting with ``prefix``: (name, None) when readable, (name, why) when left alone."""
+def incoming(t, prefix: str, afsender: str | None = None) -> list[tuple[str, str | None]]:
+    """Files IN/<name> starting with ``prefix``: (name, None) when readable, (name, why) when left alone.
+    ``afsender``: the expected Sender (default KY_SFTP_UDK_AFSENDER)."""
+    afsender = afsender or settings.KY_SFTP_UDK_AFSENDER
     names = set(t.listdir("IN"))
     out = []
     for name in sorted(n for n in names if n.startswith(prefix) and not n.endswith((".metadata", ".sftpreceipt"))):
@@ -189,7 +191,7 @@ def incoming(t, prefix: str) -> list[tuple[str, str | None]]:
         except (ET.ParseError, ValueError) as exc:
             out.append((name, f"ugyldig metadata: {exc}"))
             continue
-        if meta["sender"] != settings.KY_SFTP_UDK_AFSENDER:
+        if meta["sender"] != afsender:
             out.append((name, f"uventet afsender {meta['sender']!r}"))
         elif settings.KY_SFTP_AFSENDER not in meta["recipients"]:
             out.append((name, "KY er ikke blandt modtagerne"))

@@ -162,6 +162,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"IntegrationFilStatusEnum": "integrations.models.FilStatus"},
 }
 
 # SFTP (sf2520.md)

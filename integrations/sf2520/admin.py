@@ -38,7 +38,7 @@ class SendtFilAdmin(admin.ModelAdmin):
 
 @admin.register(m.ModtagetFil)
 class ModtagetFilAdmin(admin.ModelAdmin):
-    list_display = ["filnavn", "kommune", "status", "antal", "modtaget"]
+    list_display = ["filnavn", "kommune", "status", "antal", "tid"]
     list_filter = ["status", "kommune"]
     search_fields = ["filnavn"]
-    readonly_fields = ["filnavn", "kommune", "status", "antal", "fejl", "modtaget"]
+    readonly_fields = ["filnavn", "kommune", "status", "antal", "fejl", "tid"]

@@ -7,6 +7,7 @@ class Sf2520Config(AppConfig):
     verbose_name = "SF2520/SF2530 modregning"
 
     def ready(self):
+        from integrations.sf2520 import arter  # noqa: F401 - the file kinds in the exchange layer
         from cases.filters import AARSAGER
         from cases.services import AFSLUTNING_KONTROL
         from cases.views import TYPE_CONTEXT

@@ -67,19 +67,6 @@ def sf2520_send_fub_modregninger(ctx):
         ctx.log("ingen modregninger at sende")
 
 
-@batchjob("sftp-technical-receipt-batch-job", atomic=False)
-def sftp_technical_receipt_batch_job(ctx):
-    from integrations import sftp
-
-    t = sftp.transport()
-    try:
-        ok, afvist = services.behandl_kvitteringer(ctx.kommune.pk if ctx.kommune else None, t, ctx.log,
-                                                   dry_run=ctx.dry_run)
-    finally:
-        t.close()
-    ctx.count("updated", ok + afvist)
-
-
 @batchjob("send-forespoergsel-til-betalingsadministration", atomic=False)
 def send_forespoergsel(ctx):
     from integrations import sftp

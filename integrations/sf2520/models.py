@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from integrations.models import Fil, FilStatus, Loebenummer as IntegrationsLoebenummer, Retning, fil_manager  # noqa: F401
 from ky.scoping import scoped_manager
 
 
@@ -100,61 +101,34 @@ class FilArt(models.TextChoices):
     SF2530_FORESP = "SF2530_FORESP", "SF2530 forespørgsel"
 
 
-class FilStatus(models.TextChoices):
-    # in flight (not yet sent): the row is committed BEFORE anything is uploaded, so a run that
-    # dies or whose database commit fails is finished by the next run (services.lever_fil)
-    SENDER = "sender", "Under afsendelse"
-    UPLOADET = "uploadet", "Datafil uploadet, trigger mangler"
-    SENDT = "sendt", "Sendt"
-    KVITTERET = "kvitteret", "Kvitteret"
-    FEJLET = "fejlet", "Fejlet"
+SVAR_ART = "SF2530_SVAR"
 
 
-class Loebenummer(models.Model):
-    """The counter of løbenumre per kommune and file kind (read with SELECT FOR UPDATE)."""
+class SendtFil(Fil):
+    """The SF2520/SF2530 files KY puts in OUT/ (with their triggers): a view of the exchange
+    layer's journal (integrations.Fil, issue 17). Journalled as ``sender`` with its exact bytes
+    before the upload; ``sendt`` only once the trigger is uploaded (integrations.exchange.lever)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
-    art = models.CharField(max_length=20, choices=FilArt.choices)
-    sidste = models.PositiveIntegerField(default=0)
+    objects = fil_manager(Retning.UD, tuple(FilArt.values))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kommune", "art"], name="sf2520_loebenummer_unik")]
-
-
-class SendtFil(models.Model):
-    """A data file KY puts in OUT/ (with its trigger). Journalled as ``sender`` with its exact
-    bytes before the upload; ``sendt`` only once the trigger is uploaded (services.lever_fil)."""
-
-    art = models.CharField(max_length=20, choices=FilArt.choices, default=FilArt.SF2520)
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
-    filnavn = models.CharField(max_length=100, unique=True)
-    loebenummer = models.PositiveIntegerField()
-    koerselsdato = models.DateField()
-    antal = models.PositiveIntegerField()
-    sum_beloeb = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    status = models.CharField(max_length=10, choices=FilStatus.choices, default=FilStatus.SENDER)
-    dannet = models.DateTimeField(null=True)  # the start record's creation date/time
-    indhold = models.BinaryField(null=True, editable=False)  # the exact bytes uploaded
-    sendt = models.DateTimeField(null=True, blank=True)
-    kvitteret = models.DateTimeField(null=True, blank=True)
-    senders_file_id = models.UUIDField(unique=True)
-    afvist_aarsag = models.TextField(blank=True)
-
-    objects = scoped_manager()
-
-    class Meta:
+        proxy = True
         verbose_name = "sendt fil"
         verbose_name_plural = "sendte filer"
-        constraints = [
-            models.UniqueConstraint(fields=["kommune", "art", "loebenummer"], name="sf2520_fil_loebenummer_unik"),
-            # one SF2530 request per kommune and kørselsdato (idempotent re-runs)
-            models.UniqueConstraint(fields=["kommune", "koerselsdato"], condition=Q(art="SF2530_FORESP"),
-                                    name="sf2520_foresp_unik_dag"),
-        ]
+
+    def save(self, *args, **kwargs):
+        self.retning, self.art = self.retning or Retning.UD, self.art or FilArt.SF2520
+        super().save(*args, **kwargs)
+
+    @property
+    def afvist_aarsag(self) -> str:
+        return self.fejl
 
 
 class ForespoergselFil(SendtFil):
     """The SF2530 request files (a view of SendtFil)."""
+
+    objects = fil_manager(Retning.UD, (FilArt.SF2530_FORESP,))
 
     class Meta:
         proxy = True
@@ -162,17 +136,37 @@ class ForespoergselFil(SendtFil):
         verbose_name_plural = "forespørgselsfiler"
 
 
-class ModtagetFil(models.Model):
-    """An SF2530 answer file read from IN/ (behandlet) or rejected (fejlet)."""
+class ModtagetFil(Fil):
+    """An SF2530 answer file read from IN/ (behandlet) or rejected (fejlet): a view of integrations.Fil."""
 
-    kommune = models.ForeignKey("cases.Kommune", null=True, on_delete=models.PROTECT, related_name="+")
-    filnavn = models.CharField(max_length=100)
-    status = models.CharField(max_length=10, choices=[("behandlet", "Behandlet"), ("fejlet", "Fejlet")])
-    antal = models.PositiveIntegerField(default=0)
-    fejl = models.TextField(blank=True)
-    modtaget = models.DateTimeField(auto_now_add=True)
+    objects = fil_manager(Retning.IND, (SVAR_ART,))
 
-    objects = scoped_manager()
+    class Meta:
+        proxy = True
+        verbose_name = "modtaget fil"
+        verbose_name_plural = "modtagne filer"
+
+    def save(self, *args, **kwargs):
+        self.retning, self.art = self.retning or Retning.IND, self.art or SVAR_ART
+        super().save(*args, **kwargs)
+
+    @property
+    def modtaget(self):
+        return self.tid
+
+
+class _LoebenummerManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(art__in=FilArt.values)
+
+
+class Loebenummer(IntegrationsLoebenummer):
+    """The SF2520/SF2530 løbenummer counters (a view of integrations.Loebenummer)."""
+
+    objects = _LoebenummerManager()
+
+    class Meta:
+        proxy = True
 
 
 class Modregning(models.Model):
@@ -185,8 +179,8 @@ class Modregning(models.Model):
     beloeb = models.DecimalField(max_digits=12, decimal_places=2)
     modregnings_id = models.CharField(max_length=20, unique=True)  # "KY" + effektuering id: never repeats
     # the file it is in now: null while not sent, or after its file was rejected (AFVIST)
-    sendt_fil = models.ForeignKey(SendtFil, null=True, blank=True, on_delete=models.PROTECT, related_name="modregninger")
-    filer = models.ManyToManyField(SendtFil, through="ModregningFil", related_name="alle_modregninger")
+    sendt_fil = models.ForeignKey(Fil, null=True, blank=True, on_delete=models.PROTECT, related_name="modregninger")
+    filer = models.ManyToManyField(Fil, through="ModregningFil", related_name="alle_modregninger")
 
     objects = scoped_manager()
 
@@ -203,7 +197,7 @@ class ModregningFil(models.Model):
     """Every file a modregning was in (history across rejected files)."""
 
     modregning = models.ForeignKey(Modregning, on_delete=models.CASCADE)
-    sendt_fil = models.ForeignKey(SendtFil, on_delete=models.CASCADE)
+    sendt_fil = models.ForeignKey(Fil, on_delete=models.CASCADE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["modregning", "sendt_fil"], name="sf2520_modregningfil_unik")]

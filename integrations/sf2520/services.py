@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import uuid
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from integrations.exchange import AfvistFil  # noqa: F401 - raised by modtag_svar (tests import it here)
 from integrations.sf2520.models import Effektuering, Modregning, OpgaveAarsag
 from ky.bankdage import sidste_bankdag_i_maaned
 
@@ -250,14 +249,10 @@ def endeligjoer_effektueringer(kommune_id: int, as_of: dt.date, graense_procent:
 
 
 def naeste_loebenummer(kommune_id: int, art: str) -> int:
-    """Next løbenummer of the kommune and file kind (counter row, SELECT FOR UPDATE)."""
-    from integrations.sf2520.models import Loebenummer
+    """Next løbenummer of the kommune and file kind (the exchange layer's counter)."""
+    from integrations.exchange import naeste_loebenummer as nr
 
-    Loebenummer.objects.get_or_create(kommune_id=kommune_id, art=art)
-    row = Loebenummer.objects.select_for_update().get(kommune_id=kommune_id, art=art)
-    row.sidste += 1
-    row.save(update_fields=["sidste"])
-    return row.sidste
+    return nr(kommune_id, art)
 
 
 def dt_decimal(oere: int):
@@ -267,61 +262,25 @@ def dt_decimal(oere: int):
 
 
 # ---------------------------------------------------------------- sending (sf2520.md, Transport)
-# Exactly once: the file is journalled (status ``sender``, its bytes, its SendersFileId, its
-# modregninger linked) in a committed transaction BEFORE anything is uploaded. Then:
-#   upload OUT/<name> (temp name, rename) -> commit ``uploadet`` -> upload the trigger -> commit ``sendt``.
-# The platform only takes a file that has its trigger, and the trigger only goes up once
-# ``uploadet`` is committed, so a later run can always tell from the remote what happened:
-#   sender   + data file in OUT/  -> the rename happened; go on with the trigger
-#   sender   + no data file       -> nothing was delivered; upload it again (same name, same bytes)
-#   uploadet + trigger in OUT/    -> sent (only the final commit was lost)
-#   uploadet + data, no trigger   -> upload the trigger
-#   uploadet + neither            -> the platform has taken both: sent
+# Exactly once, by the exchange layer (integrations.exchange, docs/integrationer.md): the file is
+# journalled (status ``sender``, its bytes, its SendersFileId, its modregninger linked) in a
+# committed transaction BEFORE anything is uploaded; then data file -> ``uploadet`` -> trigger ->
+# ``sendt``, and every later run first finishes files left in flight (docs/sf2520.md).
 # A modregning is linked to exactly one file at a time, so it is never in two files that are
 # both delivered, and never dropped: only an AFVIST receipt frees it for a new file.
 
 def lever_fil(fil, transport, now=None):
     """Drive one journalled file to ``sendt`` (idempotent; safe to call again after any failure)."""
-    from django.db import transaction
-    from django.utils import timezone
+    from integrations import exchange
 
-    from integrations import sftp
-    from integrations.sf2520.models import FilStatus, SendtFil
-
-    navn = fil.filnavn
-    with transaction.atomic():
-        fil = SendtFil.objects.select_for_update().get(pk=fil.pk)
-        if fil.status == FilStatus.SENDER:
-            if navn not in transport.listdir("OUT"):
-                transport.put(f"OUT/{navn}", bytes(fil.indhold))
-            fil.status = FilStatus.UPLOADET
-            fil.save(update_fields=["status"])
-    # committed: from here on the trigger may exist
-    with transaction.atomic():
-        fil = SendtFil.objects.select_for_update().get(pk=fil.pk)
-        if fil.status != FilStatus.UPLOADET:
-            return fil
-        names = set(transport.listdir("OUT"))
-        if navn in names and f"{navn}.trigger" not in names:
-            transport.put(f"OUT/{navn}.trigger", sftp.trigger_xml(
-                navn, len(fil.indhold), settings.KY_SFTP_AFSENDER, str(fil.senders_file_id),
-                [settings.KY_SFTP_UDK_AFSENDER]))
-        fil.status, fil.sendt = FilStatus.SENDT, now or timezone.now()
-        fil.save(update_fields=["status", "sendt"])
-    return fil
+    return exchange.lever(fil, transport, now)
 
 
 def fuldfoer_afsendelser(kommune_id: int, art: str, transport, log=None) -> list:
     """Finish the kommune's files of ``art`` that an earlier run left in flight."""
-    from integrations.sf2520.models import FilStatus, SendtFil
+    from integrations import exchange
 
-    done = []
-    for fil in SendtFil.objects.filter(kommune_id=kommune_id, art=art,
-                                       status__in=(FilStatus.SENDER, FilStatus.UPLOADET)).order_by("loebenummer"):
-        if log:
-            log(f"{fil.filnavn}: afsendelse fra en tidligere kørsel (status {fil.status}) gøres færdig")
-        done.append(lever_fil(fil, transport))
-    return done
+    return exchange.fuldfoer(art, kommune_id, transport, log)
 
 
 def _unsent_modregninger(kommune_id: int):
@@ -349,57 +308,82 @@ def sf2520_fil(kommune_id: int, loebenr: int, now: dt.datetime, rows) -> tuple[b
     return encode_file(lines), total
 
 
+_MODREGNING_FELTER = ("id", "aftale__cpr", "aftale__aftale_id", "effektuering__udbetalingsdato",
+                      "effektuering__periode_fra", "effektuering__periode_til", "beloeb", "modregnings_id")
+
+
+def _udfil(kommune_id: int, rows):
+    """The exchange layer's Udfil for these modregning rows: bytes built with the løbenummer, the
+    modregninger linked to the journalled file in its transaction."""
+    from integrations.exchange import Udfil
+    from integrations.sf2520.models import ModregningFil
+
+    total = sum(int(r[6] * 100) for r in rows)
+    ids = [r[0] for r in rows]
+
+    def knyt(fil):
+        Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
+        ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
+
+    return Udfil(indhold=lambda nr, now: sf2520_fil(kommune_id, nr, now, rows)[0], antal=len(rows),
+                 sum_beloeb=dt_decimal(total), knyt=knyt)
+
+
 def send_modregninger(kommune_id: int, as_of: dt.date, transport, now=None, *, dry_run: bool = False, log=None):
     """Every finalised modregning not in a sent or accepted file -> one SF2520 data file + trigger.
     Files left in flight by an earlier run are finished first. Returns the new file (or None);
     with ``dry_run`` returns (antal, sum) of what would be sent and touches nothing."""
-    from django.db import transaction
     from django.db.models import Count, Sum
-    from django.utils import timezone
 
-    from integrations.sf2520.models import FilArt, ModregningFil, SendtFil
+    from integrations import exchange
+    from integrations.sf2520.models import FilArt, SendtFil
 
     if dry_run:
         agg = _unsent_modregninger(kommune_id).aggregate(n=Count("id"), s=Sum("beloeb"))
         return agg["n"], agg["s"] or 0
-    fuldfoer_afsendelser(kommune_id, FilArt.SF2520, transport, log)
+
+    def byg():
+        rows = list(_unsent_modregninger(kommune_id).select_for_update(of=("self",)).order_by("id")
+                    .values_list(*_MODREGNING_FELTER))
+        return _udfil(kommune_id, rows) if rows else None
+
+    fil = exchange.send(FilArt.SF2520, kommune_id, dato=as_of, transport=transport, byg=byg, log=log, now=now)
+    return SendtFil.objects.get(pk=fil.pk) if fil else None
+
+
+def send_modregninger_igen(fil, transport, log=None):
+    """send-igen of a rejected SF2520 file (integrationer.md): its modregninger that no later file
+    has taken, in a new file with a new løbenummer (the new file ``erstatter`` the rejected one)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from integrations import exchange
+    from integrations.sf2520.models import FilArt, SendtFil
+
     with transaction.atomic():
-        rows = list(
-            _unsent_modregninger(kommune_id)
-            .select_for_update(of=("self",))
-            .order_by("id")
-            .values_list("id", "aftale__cpr", "aftale__aftale_id", "effektuering__udbetalingsdato",
-                         "effektuering__periode_fra", "effektuering__periode_til", "beloeb", "modregnings_id")
-        )
+        rows = list(Modregning.objects.filter(kommune_id=fil.kommune_id, filer=fil, sendt_fil__isnull=True)
+                    .select_for_update(of=("self",)).order_by("id").values_list(*_MODREGNING_FELTER))
         if not rows:
-            return None
-        now = timezone.localtime(now or timezone.now())
-        loebenr = naeste_loebenummer(kommune_id, FilArt.SF2520)
-        filnavn = f"KY_SF2520_{kommune_id:03d}_{as_of:%Y%m%d}_{loebenr:06d}.txt"
-        data, total = sf2520_fil(kommune_id, loebenr, now, rows)
-        fil = SendtFil.objects.create(art=FilArt.SF2520, kommune_id=kommune_id, filnavn=filnavn, loebenummer=loebenr,
-                                      koerselsdato=as_of, antal=len(rows), sum_beloeb=dt_decimal(total),
-                                      dannet=now, indhold=data, senders_file_id=uuid.uuid4())
-        ids = [r[0] for r in rows]
-        Modregning.objects.filter(id__in=ids).update(sendt_fil=fil)
-        ModregningFil.objects.bulk_create([ModregningFil(modregning_id=i, sendt_fil=fil) for i in ids])
-    return lever_fil(fil, transport)
+            raise exchange.Afvisning("Filens modregninger er allerede sendt igen i en ny fil.", "allerede_sendt_igen")
+        u = _udfil(fil.kommune_id, rows)
+        ny = exchange.journaliser(FilArt.SF2520, fil.kommune_id, dato=timezone.localdate(), indhold=u.indhold,
+                                  antal=u.antal, sum_beloeb=u.sum_beloeb, erstatter=fil)
+        u.knyt(ny)
+    return SendtFil.objects.get(pk=exchange.lever(ny, transport).pk)
 
 
 def send_forespoergsel(kommune_id: int, as_of: dt.date, transport, *, dry_run: bool = False, log=None):
     """One SF2530 request per kommune and day: CPRs with a bevilget KTH/UDH/HTF bevilling
     overlapping the calendar month after as-of's month. Returns the file (None when there is
     one already or no CPR); with ``dry_run`` returns the number of CPRs it would send."""
-    from django.db import transaction
-    from django.utils import timezone
-
     from cases.models import Bevilling
+    from integrations import exchange
     from integrations.fixedwidth import encode_file
     from integrations.sf2520 import formats
     from integrations.sf2520.models import FilArt, SendtFil
 
     if not dry_run:
-        fuldfoer_afsendelser(kommune_id, FilArt.SF2530_FORESP, transport, log)
+        exchange.fuldfoer(FilArt.SF2530_FORESP, kommune_id, transport, log)
     if SendtFil.objects.filter(kommune_id=kommune_id, art=FilArt.SF2530_FORESP, koerselsdato=as_of).exists():
         return 0 if dry_run else None
     start, end = maaned_af(maaned_af(as_of)[1] + dt.timedelta(days=1))
@@ -408,181 +392,104 @@ def send_forespoergsel(kommune_id: int, as_of: dt.date, transport, *, dry_run: b
             .order_by("person__cpr").values_list("person__cpr", flat=True).distinct())
     if dry_run:
         return cprs.count()
-    cprs = list(cprs)
-    if not cprs:
-        return None
-    with transaction.atomic():
-        now = timezone.localtime()
-        nr = naeste_loebenummer(kommune_id, FilArt.SF2530_FORESP)
-        filnavn = f"KY_SF2530_FORESP_{kommune_id:03d}_{as_of:%Y%m%d}_{nr:06d}.txt"
-        lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
-                                      "loebenummer": nr, "afsender": "KY"})]
-        lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in cprs]
-        lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(cprs), "sum_oere": 0}))
-        fil = SendtFil.objects.create(art=FilArt.SF2530_FORESP, kommune_id=kommune_id, filnavn=filnavn,
-                                      loebenummer=nr, koerselsdato=as_of, antal=len(cprs), dannet=now,
-                                      indhold=encode_file(lines), senders_file_id=uuid.uuid4())
-    return lever_fil(fil, transport)
+
+    def byg():
+        rows = list(cprs)
+        if not rows:
+            return None
+
+        def indhold(nr, now):
+            lines = [formats.START.write({"kommunekode": kommune_id, "dato": now.date(), "tid": f"{now:%H%M%S}",
+                                          "loebenummer": nr, "afsender": "KY"})]
+            lines += [formats.SF2530_FORESP.write({"kommunekode": kommune_id, "cpr": c}) for c in rows]
+            lines.append(formats.SLUT.write({"kommunekode": kommune_id, "antal": len(rows), "sum_oere": 0}))
+            return encode_file(lines)
+
+        # one request per kommune and kørselsdato (the journal's key): a concurrent run fails on it
+        return exchange.Udfil(indhold=indhold, antal=len(rows), noegle=f"dag-{as_of:%Y%m%d}")
+
+    fil = exchange.send(FilArt.SF2530_FORESP, kommune_id, dato=as_of, transport=transport, byg=byg)
+    return SendtFil.objects.get(pk=fil.pk) if fil else None
 
 
 # ---------------------------------------------------------------- receiving
-# Remote moves and deletions happen only AFTER the database work is committed: if they fail,
-# the next run reads the same file again, which changes nothing twice.
+# By the exchange layer: remote moves and deletions happen only AFTER the database work is
+# committed: if they fail, the next run reads the same file again, which changes nothing twice.
 
 def behandl_kvitteringer(kommune_id: int | None, transport, log, *, dry_run: bool = False) -> tuple[int, int]:
-    """Technical receipts IN/<file>.sftpreceipt: ACCEPTERET -> kvitteret; AFVIST -> fejlet and its
-    modregninger free to go again in a new file. A receipt for a file KY did not send is left alone."""
-    from django.db import transaction
-    from django.utils import timezone
+    """Technical receipts IN/<file>.sftpreceipt of every file the exchange layer sent: ACCEPTERET ->
+    kvitteret; AFVIST -> fejlet and (SF2520) its modregninger free to go again in a new file.
+    A receipt for a file KY did not send is left alone."""
+    from integrations import exchange
 
-    from integrations import sftp
-    from integrations.sf2520.models import FilArt, FilStatus, SendtFil
-
-    ok = afvist = 0
-    # receipts of the kommune's SF2520 files and of its SF2530 requests
-    prefix = (f"KY_SF2520_{kommune_id:03d}_", f"KY_SF2530_FORESP_{kommune_id:03d}_") if kommune_id else ("KY_",)
-    for name in transport.listdir("IN"):
-        if not (name.endswith(".sftpreceipt") and name.startswith(prefix)):
-            continue
-        try:
-            k = sftp.parse_receipt(transport.get(f"IN/{name}"))
-        except Exception as exc:  # noqa: BLE001 - a broken receipt is logged and left alone
-            log(f"{name}: kvitteringen kan ikke læses ({exc}); ladt ligge")
-            continue
-        with transaction.atomic():
-            fil = SendtFil.objects.select_for_update().filter(
-                filnavn=k.filnavn, senders_file_id=k.senders_file_id).first() if _is_uuid(k.senders_file_id) else None
-            if fil is None:
-                log(f"{name}: KY har ikke sendt {k.filnavn} med SendersFileId {k.senders_file_id}; ladt ligge")
-                continue
-            tør = " (tørkørsel)" if dry_run else ""
-            if fil.status in (FilStatus.KVITTERET, FilStatus.FEJLET):  # its receipt was read before
-                log(f"{name}: {fil.filnavn} er allerede {fil.get_status_display().lower()}; kvitteringen slettes{tør}")
-            elif k.status == "ACCEPTERET":
-                ok += 1
-                log(f"{name}: {fil.filnavn} accepteret{tør}")
-            else:
-                afvist += 1
-                log(f"{name}: {fil.filnavn} afvist ({k.aarsag}); " + (
-                    "modregningerne sendes igen i en ny fil" if fil.art == FilArt.SF2520
-                    else "forespørgslen gentages ved næste kørsel") + tør)
-            if dry_run:
-                continue
-            if fil.status not in (FilStatus.KVITTERET, FilStatus.FEJLET):
-                fil.kvitteret = timezone.now()
-                fil.sendt = fil.sendt or fil.kvitteret  # a receipt proves delivery of an in-flight file
-                if k.status == "ACCEPTERET":
-                    fil.status = FilStatus.KVITTERET
-                else:
-                    fil.status, fil.afvist_aarsag = FilStatus.FEJLET, k.aarsag
-                    Modregning.objects.filter(sendt_fil=fil).update(sendt_fil=None)
-                fil.save(update_fields=["status", "afvist_aarsag", "kvitteret", "sendt"])
-        transport.remove(f"IN/{name}")  # after the commit
-    return ok, afvist
+    return exchange.behandl_kvitteringer(kommune_id, transport, log, dry_run=dry_run)
 
 
-def _is_uuid(s: str) -> bool:
-    try:
-        uuid.UUID(s)
-        return True
-    except ValueError:
-        return False
 
 
-class AfvistFil(Exception):
-    pass
+def _valider_svar(name: str, data: bytes, kode: int | None):
+    """A whole SF2530 answer file: layout, kommune in every record, aftale-id present and once, end count."""
+    from integrations.fixedwidth import LayoutFejl, read_file
+    from integrations.sf2520 import formats
+
+    recs = read_file(data, formats.SF2530_SVAR_LAYOUTS)
+    aftale_linje = {}
+    for linje, r in recs:
+        if r["kommunekode"] != kode:
+            raise LayoutFejl(f"kommunekode {r['kommunekode']} passer ikke til filens {kode}", linje=linje,
+                             felt="kommunekode")
+        if r["posttype"] == "20":  # an agreement is named by its aftale-id, once per file
+            if not r["aftale_id"]:
+                raise LayoutFejl("aftale-id mangler", linje=linje, felt="aftale_id")
+            if r["aftale_id"] in aftale_linje:
+                raise LayoutFejl(f"aftale-id {r['aftale_id']} står også i linje {aftale_linje[r['aftale_id']]}",
+                                 linje=linje, felt="aftale_id")
+            aftale_linje[r["aftale_id"]] = linje
+    detaljer = recs[1:-1]
+    if recs[-1][1]["antal"] != len(detaljer):
+        raise LayoutFejl(f"slutposten tæller {recs[-1][1]['antal']}, filen har {len(detaljer)} detaljeposter",
+                         linje=recs[-1][0], felt="antal")
+    return detaljer
+
+
+def _gem_svar(name: str, kode: int, detaljer) -> dict:
+    from decimal import Decimal
+
+    from integrations.sf2520.models import AftaleStatus, Betalingsadministrationsaftale as A
+
+    ophoer = [r["cpr"] for _, r in detaljer if r["posttype"] == "21"]
+    ny = [A(aftale_id=r["aftale_id"], kommune_id=kode, cpr=r["cpr"], maanedligt_beloeb=Decimal(r["beloeb_oere"]) / 100,
+            gyldig_fra=r["gyldig_fra"], gyldig_til=r["gyldig_til"],
+            status=AftaleStatus.AKTIV if r["status"] == "A" else AftaleStatus.OPHOERT)
+          for _, r in detaljer if r["posttype"] == "20"]
+    findes = set(A.objects.filter(kommune_id=kode, aftale_id__in=[a.aftale_id for a in ny])
+                 .values_list("aftale_id", flat=True))
+    A.objects.bulk_create(ny, update_conflicts=True, unique_fields=["kommune", "aftale_id"],
+                          update_fields=["cpr", "maanedligt_beloeb", "gyldig_fra", "gyldig_til", "status"])
+    # a `21` record ends every agreement KY holds for that CPR (formats/sf2530.md)
+    ophoert = (A.objects.filter(kommune_id=kode, cpr__in=ophoer).exclude(status=AftaleStatus.OPHOERT)
+               .update(status=AftaleStatus.OPHOERT)) if ophoer else 0
+    oprettet = len({a.aftale_id for a in ny} - findes)
+    return {"antal": len(detaljer), "oprettet": oprettet, "opdateret": len(ny) - oprettet, "ophoert": ophoert}
 
 
 def modtag_svar(kommune_id: int | None, as_of: dt.date, transport, log, *, dry_run: bool = False) -> dict:
-    """SF2530 answer files: each file validated whole first (layout, kommune, end count). A broken
-    file is moved to IN/fejlet/, nothing of this run is stored (the good files stay in IN/ for the
-    next run) and the run fails naming file and line. Returns counts
-    {filer, oprettet, opdateret, ophoert}; with ``dry_run`` nothing is stored or moved."""
-    from decimal import Decimal
+    """SF2530 answer files, by the exchange layer: each file validated whole first (layout,
+    kommune, end count). A broken file is moved to IN/fejlet/, nothing of this run is stored (the
+    good files stay in IN/ for the next run) and the run fails naming file and line. Returns
+    counts {filer, oprettet, opdateret, ophoert}; with ``dry_run`` nothing is stored or moved."""
+    from integrations import exchange
+    from integrations.sf2520.models import SVAR_ART
 
-    from django.db import transaction
-
-    from integrations import sftp
-    from integrations.fixedwidth import LayoutFejl, read_file
-    from integrations.sf2520 import formats
-    from integrations.sf2520.models import AftaleStatus, Betalingsadministrationsaftale as A, ModtagetFil
-
-    prefix = f"UDK_SF2530_SVAR_{kommune_id:03d}_" if kommune_id else "UDK_SF2530_SVAR_"
     res = {"filer": 0, "oprettet": 0, "opdateret": 0, "ophoert": 0}
-    from cases.models import Kommune
-
-    fejl, gode = [], []
-    kommuner = None  # the known kommunekoder, read once when a run without a kommune needs them
-    for name, why in sftp.incoming(transport, prefix):
-        if why:
-            log(f"{name}: ladt ligge ({why})")
-            continue
-        kode = int(name.split("_")[3]) if name.split("_")[3].isdigit() else None
-        try:
-            if kode is None:
-                raise LayoutFejl("filnavnet har ingen kommunekode")
-            if kode != kommune_id:
-                if kommuner is None:
-                    kommuner = set(Kommune.objects.values_list("kode", flat=True))
-                if kode not in kommuner:
-                    kode = None  # no kommune to record the rejection under
-                    raise LayoutFejl(f"filnavnets kommunekode {name.split('_')[3]} er ingen kommune")
-            recs = read_file(transport.get(f"IN/{name}"), formats.SF2530_SVAR_LAYOUTS)
-            aftale_linje = {}
-            for linje, r in recs:
-                if r["kommunekode"] != kode:
-                    raise LayoutFejl(f"kommunekode {r['kommunekode']} passer ikke til filens {kode}", linje=linje,
-                                     felt="kommunekode")
-                if r["posttype"] == "20":  # an agreement is named by its aftale-id, once per file
-                    if not r["aftale_id"]:
-                        raise LayoutFejl("aftale-id mangler", linje=linje, felt="aftale_id")
-                    if r["aftale_id"] in aftale_linje:
-                        raise LayoutFejl(f"aftale-id {r['aftale_id']} står også i linje {aftale_linje[r['aftale_id']]}",
-                                         linje=linje, felt="aftale_id")
-                    aftale_linje[r["aftale_id"]] = linje
-            detaljer = recs[1:-1]
-            if recs[-1][1]["antal"] != len(detaljer):
-                raise LayoutFejl(f"slutposten tæller {recs[-1][1]['antal']}, filen har {len(detaljer)} detaljeposter",
-                                 linje=recs[-1][0], felt="antal")
-        except (LayoutFejl, UnicodeDecodeError) as exc:
-            fejl.append((name, kode, str(exc)))
-            continue
-        gode.append((name, kode, detaljer))
-    if fejl:
-        if not dry_run:
-            ModtagetFil.objects.bulk_create([ModtagetFil(kommune_id=kode, filnavn=name, status="fejlet", fejl=tekst)
-                                             for name, kode, tekst in fejl])
-            for name, _, _ in fejl:  # after the commit above (autocommit)
-                sftp.move_in(transport, name, "fejlet")
-        raise AfvistFil(("Afvist (tørkørsel, intet flyttet): " if dry_run else "Afvist: ")
-                        + "; ".join(f"{name}, {tekst}" for name, _, tekst in fejl))
-    for name, kode, detaljer in gode:
-        ophoer = [r["cpr"] for _, r in detaljer if r["posttype"] == "21"]
-        ny = [A(aftale_id=r["aftale_id"], kommune_id=kode, cpr=r["cpr"], maanedligt_beloeb=Decimal(r["beloeb_oere"]) / 100,
-                gyldig_fra=r["gyldig_fra"], gyldig_til=r["gyldig_til"],
-                status=AftaleStatus.AKTIV if r["status"] == "A" else AftaleStatus.OPHOERT)
-              for _, r in detaljer if r["posttype"] == "20"]
-        with transaction.atomic():
-            findes = set(A.objects.filter(kommune_id=kode, aftale_id__in=[a.aftale_id for a in ny])
-                         .values_list("aftale_id", flat=True))
-            # a `21` record ends every agreement KY holds for that CPR (formats/sf2530.md)
-            slut = A.objects.filter(kommune_id=kode, cpr__in=ophoer).exclude(status=AftaleStatus.OPHOERT)
-            if dry_run:
-                ophoert = slut.count()
-            else:
-                A.objects.bulk_create(ny, update_conflicts=True, unique_fields=["kommune", "aftale_id"],
-                                      update_fields=["cpr", "maanedligt_beloeb", "gyldig_fra", "gyldig_til", "status"])
-                ophoert = slut.update(status=AftaleStatus.OPHOERT) if ophoer else 0
-                ModtagetFil.objects.create(kommune_id=kode, filnavn=name, status="behandlet", antal=len(detaljer))
-        oprettet = len({a.aftale_id for a in ny} - findes)
-        log(f"{name}: {len(detaljer)} poster, {oprettet} nye aftaler, {len(ny) - oprettet} opdateret, "
-            f"{ophoert} ophørt" + (" (tørkørsel)" if dry_run else ""))
+    for m in exchange.modtag(SVAR_ART, transport, log, kommune_id=kommune_id, dry_run=dry_run,
+                             valider=_valider_svar, gem=_gem_svar):
+        r = m.resultat
+        log(f"{m.filnavn}: {r['antal']} poster, {r['oprettet']} nye aftaler, {r['opdateret']} opdateret, "
+            f"{r['ophoert']} ophørt" + (" (tørkørsel)" if dry_run else ""))
         res["filer"] += 1
-        res["oprettet"] += oprettet
-        res["opdateret"] += len(ny) - oprettet
-        res["ophoert"] += ophoert
-        if not dry_run:
-            sftp.move_in(transport, name, "behandlet")
+        for key in ("oprettet", "opdateret", "ophoert"):
+            res[key] += r[key]
     return res
 
 
