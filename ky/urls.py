@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("batch.urls")),
     path("", include("integrations.urls")),
     path("", include("debitor.underholdsbidrag.urls")),
+    path("", include("debitor.udbetaling.urls")),
 ]

@@ -75,3 +75,18 @@ NEMKONTO_STATUS_LAYOUTS = {"00": START, "30": NEMKONTO_STATUS, "99": SLUT}
 INDBETALING_LAYOUTS = {"00": START, "40": INDBETALING, "99": SLUT}
 SF1590A_LAYOUTS = {"00": START, "20": SF1590A_BILAG, "21": SF1590A_LINJE, "99": SLUT}
 SF1590A_KVITTERING_LAYOUTS = {"00": START, "22": SF1590A_KVITTERING, "99": SLUT}
+
+# OUT/KY_KRAV_<kommune>_<YYYYMMDD>_<løbenr>.txt (ky's own, docs/formats/krav.md): 50 per fordring
+KRAV = Layout("krav", [
+    Felt("posttype", 1, 2, "const", "50"),
+    Felt("kommunekode", 3, 3, "num"),
+    Felt("cpr", 6, 10, "digits"),
+    Felt("debitorkonto", 16, 20, "text"),
+    Felt("fordring_id", 36, 30, "text"),
+    Felt("fordringstype", 66, 20, "text"),
+    Felt("restgaeld_oere", 86, 12, "num"),
+    Felt("stiftelsesdato", 98, 8, "date", nullable=True),
+    Felt("aendring", 106, 1, "choice", choices=("N", "A")),  # ny / ændret
+    Felt("fyld", 107, 14, "const", " " * 14),
+])
+KRAV_LAYOUTS = {"00": START, "50": KRAV, "99": SLUT}

@@ -248,3 +248,65 @@ class Indbetaling(models.Model):
                                    & Q(beloeb=F("daekket") + F("overskud")), name="indbetaling_fordelt"),
         ]
         indexes = [models.Index(fields=["debitorkonto"], name="indbetaling_konto_idx")]
+
+
+# ---------------------------------------------------------------- inddrivelse (debitor-send-krav)
+
+class Inddrivelseskrav(models.Model):
+    """A fordring sent to inddrivelse (debitor-send-krav): its status and the date and restgæld it
+    was last sent with. Sent again when its restgæld has changed since (issue 14 #15)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    fordring = models.OneToOneField("debitor.Fordring", on_delete=models.CASCADE, related_name="inddrivelse")
+    status = models.CharField(max_length=12, default="sendt",
+                              choices=[("sendt", "Sendt til inddrivelse"), ("tilbagekaldt", "Tilbagekaldt")])
+    sendt_dato = models.DateField()
+    restgaeld_sendt = models.DecimalField("restgæld sendt", max_digits=14, decimal_places=2)
+    gange = models.PositiveIntegerField(default=1)
+    fil_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "inddrivelseskrav"
+        verbose_name_plural = "inddrivelseskrav"
+
+
+# ---------------------------------------------------------------- afdragsordninger (opkraevning-af-periodekrav)
+
+class Afdragsordning(models.Model):
+    """An agreement that the debtor pays a debitorkonto off by a fixed monthly amount (issue 14 #56)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    debitorkonto = models.ForeignKey("debitor.Debitorkonto", on_delete=models.CASCADE, related_name="afdragsordninger")
+    maanedligt_beloeb = models.DecimalField("månedligt beløb", max_digits=14, decimal_places=2)
+    startdato = models.DateField()
+    slutdato = models.DateField(null=True, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "afdragsordning"
+        verbose_name_plural = "afdragsordninger"
+        constraints = [models.CheckConstraint(condition=Q(maanedligt_beloeb__gt=0), name="afdrag_beloeb_positivt")]
+
+
+class Periodekrav(models.Model):
+    """The month's claim of an afdragsordning, made once (unique per ordning and month)."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    afdragsordning = models.ForeignKey(Afdragsordning, on_delete=models.CASCADE, related_name="periodekrav")
+    periode = models.DateField()  # the month's first day
+    forfaldsdato = models.DateField()
+    beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name_plural = "periodekrav"
+        constraints = [
+            models.UniqueConstraint(fields=["afdragsordning", "periode"], name="periodekrav_en_gang"),
+            models.CheckConstraint(condition=Q(beloeb__gt=0), name="periodekrav_beloeb_positivt"),
+        ]
