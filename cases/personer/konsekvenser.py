@@ -206,13 +206,25 @@ def stop_betalinger(cur, as_of: dt.date) -> dict:
     cur.execute(f"""UPDATE cases_bevilling b SET status = 'ophoert', bevilget_til = b.bevilget_fra, aendret = now()
                     FROM {stop} h WHERE b.person_id = h.person_id AND b.status = 'bevilget' AND b.bevilget_fra > h.dato""")
     n_bev += cur.rowcount
-    # sent payments after the date -> claim (one debitorkonto + fordring per effektuering, idempotent by ids)
+    # unsent payments (udbetalinger klar, udbetaling.md) of periods wholly after the date are cancelled: the
+    # udbetaling has no cancelled state, so the row is deleted; with the bevilling ended before the period,
+    # dan_fra_effektueringer does not make it again
+    cur.execute(f"""DELETE FROM udbetaling_udbetaling u USING {stop} h, sf2520_effektuering e
+                    WHERE u.person_id = h.person_id AND u.status = 'klar' AND u.kilde = 'effektuering'
+                      AND e.id = u.kilde_id AND e.periode_fra > h.dato""")
+    n_annulleret = cur.rowcount
+    # payments after the date that went (or will go) out -> claim (one debitorkonto + fordring per effektuering,
+    # idempotent by ids): a final effektuering covering days after the date, paid or still to be paid
     krav = f"""SELECT e.id AS eid, e.kommune_id, e.person_id, b.sag_id, e.bevilling_id, b.ydelsestype,
                       greatest(h.dato + 1, e.periode_fra) AS fra, e.periode_til AS til,
                       round(e.brutto * (e.periode_til - greatest(h.dato, e.periode_fra - 1)) / e.dage, 2) AS beloeb
                FROM {stop} h JOIN sf2520_effektuering e ON e.person_id = h.person_id AND e.status = 'endelig'
                     AND e.periode_til > h.dato AND e.dage > 0
-               JOIN cases_bevilling b ON b.id = e.bevilling_id"""
+               JOIN cases_bevilling b ON b.id = e.bevilling_id
+               WHERE EXISTS (SELECT 1 FROM udbetaling_udbetaling u WHERE u.kilde = 'effektuering' AND u.kilde_id = e.id
+                             AND u.status IN ('klar', 'sendt', 'gennemfoert'))
+                  OR (e.periode_fra <= h.dato AND NOT EXISTS (SELECT 1 FROM udbetaling_udbetaling u
+                                                             WHERE u.kilde = 'effektuering' AND u.kilde_id = e.id))"""
     cur.execute(f"""
         WITH k AS ({krav}),
         konto AS (
@@ -247,7 +259,7 @@ def stop_betalinger(cur, as_of: dt.date) -> dict:
         FROM {stop} h JOIN cases_bevilling b ON b.person_id = h.person_id AND b.sag_id IS NULL
              AND b.bevilget_til = h.dato"""
     n_opg = opret_opgaver(cur, cands)
-    return {"stoppede_bevillinger": n_bev, "krav": n_krav, "opgaver": n_opg}
+    return {"stoppede_bevillinger": n_bev, "krav": n_krav, "annullerede_udbetalinger": n_annulleret, "opgaver": n_opg}
 
 
 def fraflytning(cur) -> int:
