@@ -152,15 +152,15 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
     created = len(copy_rows(Beregning, nye))
     _opdater_bidrag(opdater)
     if brugte_anm:
-        Anmodning.objects.filter(id__in=brugte_anm).update(brugt_af=koersel)
+        Anmodning.objects.filter(id__in=_ids(brugte_anm)).update(brugt_af=koersel)
     if bp_631:
-        Bidragsperson.objects.filter(id__in=bp_631).update(advis_631_givet=True)
+        Bidragsperson.objects.filter(id__in=_ids(bp_631)).update(advis_631_givet=True)
     _slet_overskydende_anmodninger(kommune_id, koersel, as_of, anmodninger, anm_brugt, anm_beregnet, meddel)
     if bp_markering_slet:
         # seed 004, 3.2.2/4 Sletning af markering vedrørende anmodning kræves: after the calculation
-        Bidragsperson.objects.filter(id__in=bp_markering_slet).update(anmodning_kraeves=False)
+        Bidragsperson.objects.filter(id__in=_ids(bp_markering_slet)).update(anmodning_kraeves=False)
     if tf_ids:
-        TillaegFradrag.objects.filter(id__in=tf_ids).update(koersel=koersel)
+        TillaegFradrag.objects.filter(id__in=_ids(tf_ids)).update(koersel=koersel)
 
     _rater_til_inaktive(kommune_id, koersel, as_of, periode_slut, meddel)
     n219 = _afvis_219(kommune_id, koersel, periode_slut, slut_forfald, meddel)
@@ -234,6 +234,14 @@ def copy_rows(model, rows: list, *, conflict: str = "DO NOTHING", returning: tup
         finally:
             c.execute("DROP TABLE ub_copy")
     return out
+
+
+def _ids(ids):
+    """``field__in=_ids(ids)``: the ids as one array parameter, ``IN (SELECT unnest(array))`` (a hashed semi-join),
+    instead of one query parameter per id (issue 21: IN lists of 70,000-100,000 values cost seconds each in
+    building, splitting and planning the query)."""
+    from django.db.models.expressions import RawSQL
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
 
 def _opdater_bidrag(objs: list[tuple]) -> None:
@@ -355,20 +363,14 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
                                      tekst=b.ADVIS_TEKST["630"]))
     # the BPL individ (and its afkrævningskommune) belongs to the sag: a BPL on two sager may have two
     bpl_kommune = {(sag_id, cpr): afk for sag_id, cpr, afk in Bidragspligtig.objects.filter(
-        sag_id__in={r["sag_id"] for r in rows}).values_list("sag_id", "cpr", "afkraevningskommune")}
+        sag_id__in=_ids({r["sag_id"] for r in rows})).values_list("sag_id", "cpr", "afkraevningskommune")}
     grupper = defaultdict(list)
     for r in rows:
         afk = bpl_kommune.get((r["sag_id"], r["bpl_cpr"])) or kommune_id
         grupper[(r["bpl_cpr"], r["udbetalingsdato"], afk)].append(r)
     cprs = sorted({k[0] for k in grupper})
-    # the BPL's person and debitorkonto (kilde UNDERHOLDSBIDRAG), then the fordringer: COPY, no ORM objects
-    copy_rows(Person, [{"cpr": c} for c in cprs], conflict="(cpr) DO NOTHING")
-    personer = dict(Person.objects.filter(cpr__in=cprs).values_list("cpr", "id"))
     kontonr = {c: f"UB{c}" for c in cprs}
-    copy_rows(Debitorkonto, [{"kommune_id": kommune_id, "kontonr": kontonr[c], "person_id": personer[c],
-                              "kilde": Kilde.UNDERHOLDSBIDRAG} for c in cprs])
-    konti = dict(Debitorkonto.objects.filter(kommune_id=kommune_id, kontonr__in=kontonr.values())
-                 .values_list("kontonr", "id"))
+    konti = _bpl_konti(kommune_id, cprs)
     afk, fordringer = [], []
     for i, ((bpl, dato, afk_kommune), linjer) in enumerate(grupper.items()):
         total = sum((x["beloeb"] for x in linjer), Decimal(0))
@@ -390,6 +392,28 @@ def _afkraevninger(kommune_id, koersel, periode_slut, meddel) -> int:
     copy_rows(Afkraevning, afk, conflict="")
     qs.update(afkraevet_af=koersel)
     return len(afk)
+
+
+def _bpl_konti(kommune_id, cprs: list[str]) -> dict[str, int]:
+    """The BPL's person and debitorkonto 'UB<cpr>' (kilde UNDERHOLDSBIDRAG), made where missing; returns
+    kontonr -> debitorkonto id. Set-based with the CPR numbers as one array parameter (issue 21: the former
+    COPY + IN lists of 100,000 values spent seconds in building and splitting the queries)."""
+    from django.db import connection
+    person, konto = Person._meta.db_table, Debitorkonto._meta.db_table
+    with connection.cursor() as c:
+        c.execute(f"""
+            INSERT INTO {person} (cpr, navn, oprettet, aendret)
+            SELECT x, '', now(), now() FROM unnest(%s::text[]) x ORDER BY x
+            ON CONFLICT (cpr) DO NOTHING""", [cprs])
+        c.execute(f"""
+            INSERT INTO {konto} (kommune_id, kontonr, person_id, sag_id, bevilling_id, kilde, kmd_aktiv_bevillingsnr,
+                                 ydelsestype, oprettet, aendret)
+            SELECT %s, 'UB' || x, p.id, NULL, NULL, %s, NULL, '', now(), now()
+            FROM unnest(%s::text[]) x JOIN {person} p ON p.cpr = x ORDER BY x
+            ON CONFLICT (kommune_id, kontonr) DO NOTHING""", [kommune_id, Kilde.UNDERHOLDSBIDRAG, cprs])
+        c.execute(f"SELECT kontonr, id FROM {konto} WHERE kommune_id = %s AND kontonr = ANY(%s::text[])",
+                  [kommune_id, [f"UB{x}" for x in cprs]])
+        return dict(c.fetchall())
 
 
 def _posteringer(kommune_id, koersel, periode_slut) -> int:
@@ -590,7 +614,7 @@ def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
         forfaldsdato__gte=uge5 - relativedelta(months=12)).values(*BIDRAG_FIELDS))
     if not rows:
         return 0
-    har = set(Anmodningsbrev.objects.filter(bidrag_id__in=[r["id"] for r in rows], forfaldsdato__gte=uge5)
+    har = set(Anmodningsbrev.objects.filter(bidrag_id__in=_ids([r["id"] for r in rows]), forfaldsdato__gte=uge5)
               .values_list("bidrag_id", "forfaldsdato"))
     breve = []
     for r in rows:
@@ -618,7 +642,7 @@ def _anmodningsbreve(kommune_id, koersel, as_of, satser, meddel, bp_631) -> int:
             d, g.forfaldsfrekvens, _ = b.naeste_forfaldsdato(g, d)
     Anmodningsbrev.objects.bulk_create(breve, ignore_conflicts=True, batch_size=5000)
     if bp_631:
-        Bidragsperson.objects.filter(id__in=bp_631).update(advis_631_givet=True)
+        Bidragsperson.objects.filter(id__in=_ids(bp_631)).update(advis_631_givet=True)
     return len(breve)
 
 

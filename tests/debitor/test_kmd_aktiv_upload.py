@@ -30,6 +30,13 @@ def _admin(username="kadmin101", kommuner=(101,)):
     return UserFactory(username=username, role=Role.KOMMUNEADMIN, kommuner=list(kommuner))
 
 
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path, monkeypatch):
+    """Stored files go to a temporary KY_DATA_DIR (also for a worker subprocess, which reads the environment)."""
+    monkeypatch.setenv("KY_DATA_DIR", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
 @pytest.fixture
 def queue():
     q = django_rq.get_queue(QUEUE)
