@@ -130,3 +130,141 @@ class RequestId(models.Model):
     class Meta:
         verbose_name = "request-id"
         verbose_name_plural = "request-id'er"
+
+
+# --- kontaktgruppe (seed 003, CreateFrist: "Der valideres imod at oprette frist som ikke vil kunne indfries i
+# borgerens nuværende kontaktgruppe") ------------------------------------------------------------------------
+
+class Kontaktgruppe(models.Model):
+    """A kontaktgruppe (STAR's grouping of citizens in a kontaktforløb). Reference data (migration 0002)."""
+
+    kode = models.CharField(max_length=40, primary_key=True)
+    navn = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name = "kontaktgruppe"
+        verbose_name_plural = "kontaktgrupper"
+        ordering = ["kode"]
+
+    def __str__(self):
+        return self.navn
+
+
+class SamtaletypeKontaktgruppe(models.Model):
+    """Dated rule: a frist of ``samtaletype`` can be indfriet in ``kontaktgruppe`` from ``gyldig_fra`` up to and
+    including ``gyldig_til`` (STAR, "Afholdelse af samtaler og øvrige møder"; docs/dfdg.md)."""
+
+    samtaletype = models.PositiveSmallIntegerField(choices=Samtaletype.choices)
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="samtaletyper")
+    gyldig_fra = models.DateField()
+    gyldig_til = models.DateField(null=True, blank=True)
+    kilde = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = "samtaletype i kontaktgruppe"
+        verbose_name_plural = "samtaletyper i kontaktgrupper"
+        ordering = ["samtaletype", "kontaktgruppe", "gyldig_fra"]
+        constraints = [
+            models.UniqueConstraint(fields=["samtaletype", "kontaktgruppe", "gyldig_fra"],
+                                    name="samtaletype_kontaktgruppe_unik"),
+            models.CheckConstraint(condition=Q(gyldig_til__isnull=True) | Q(gyldig_til__gte=models.F("gyldig_fra")),
+                                   name="samtaletype_kontaktgruppe_periode"),
+        ]
+
+
+class Kontaktforloeb(models.Model):
+    """A citizen's kontaktforløb in a kontaktgruppe, from the jobcentre's kontaktforløb data; ``til`` None means
+    open-ended. ``akasse`` is the citizen's a-kasse (its number) when it has one, so its subscribers get the CPR
+    change (seed 003, "CPR-skiftere")."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="dfdg_kontaktforloeb")
+    cpr = models.CharField("CPR-nummer", max_length=10)
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="forloeb")
+    fra = models.DateField()
+    til = models.DateField(null=True, blank=True)
+    akasse = models.PositiveIntegerField("a-kasse", null=True, blank=True)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "kontaktforløb"
+        verbose_name_plural = "kontaktforløb"
+        indexes = [models.Index(fields=["cpr", "fra"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(til__isnull=True) | Q(til__gte=models.F("fra")),
+                                   name="kontaktforloeb_periode"),
+        ]
+
+    def __str__(self):
+        return f"{self.cpr} {self.kontaktgruppe_id} {self.fra}–{self.til or ''}"
+
+
+# --- WSRM/WSB messages and GetCprChanged (seed 003): a durable outbox read by subscribers ---------------------
+
+class Kanal(models.TextChoices):
+    WSRM = "WSRM", "WSRM"
+    WSB = "WSB", "WSB"
+
+
+class Besked(models.Model):
+    """An outbound message. Written in the transaction of the change (frister: by the triggers of migration
+    0002; GetCprChanged: by ``services.cpr_skift``). ``position`` is given when the message is first read, in
+    the order the messages became visible (``services.sekvenser``), so a reader never skips one committed late;
+    a subscriber reads positions after its cursor."""
+
+    position = models.BigIntegerField(null=True, blank=True, unique=True)
+    kanal = models.CharField(max_length=4, choices=Kanal.choices)
+    navn = models.CharField(max_length=40)
+    #: routing: the kommune's subscribers get it; ``akasse``: that a-kasse's subscribers (GetCprChanged)
+    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", db_index=False)
+    akasse = models.PositiveIntegerField(null=True, blank=True)
+    frist_id = models.BigIntegerField(null=True, blank=True)
+    cpr = models.CharField(max_length=10)
+    indhold = models.JSONField()
+    oprettet = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "besked"
+        verbose_name_plural = "beskeder"
+        indexes = [
+            models.Index(fields=["kommune", "position"], name="besked_kommune_pos_idx"),
+            models.Index(fields=["akasse", "position"], name="besked_akasse_pos_idx",
+                         condition=Q(akasse__isnull=False)),
+            models.Index(fields=["id"], name="besked_uden_position_idx", condition=Q(position__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kommune__isnull=False) | Q(akasse__isnull=False),
+                                   name="besked_modtager"),
+        ]
+
+    def __str__(self):
+        return f"{self.kanal} {self.navn} {self.position or '-'}"
+
+
+class Abonnement(models.Model):
+    """A subscriber (a jobcenter for its kommune, or an a-kasse) and its cursor: the position of the last message
+    it acknowledged. Reading never moves the cursor; acknowledging does (exactly once per subscriber)."""
+
+    navn = models.CharField(max_length=100)
+    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="dfdg_abonnementer")
+    akasse = models.PositiveIntegerField("a-kasse", null=True, blank=True)
+    kvitteret_til = models.BigIntegerField(default=0)
+    oprettet = models.DateTimeField(auto_now_add=True)
+    oprettet_af = models.CharField(max_length=150, blank=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "abonnement"
+        verbose_name_plural = "abonnementer"
+        constraints = [
+            models.CheckConstraint(condition=(Q(kommune__isnull=False, akasse__isnull=True)
+                                              | Q(kommune__isnull=True, akasse__isnull=False)),
+                                   name="abonnement_kommune_eller_akasse"),
+        ]
+
+    def __str__(self):
+        return f"{self.navn} ({self.kommune_id or 'a-kasse ' + str(self.akasse)})"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from integrations.dfdg.models import LUKKEDE, Booking, Fravaer, Frist, FristStatusaendring
+from integrations.dfdg.models import (
+    LUKKEDE, Abonnement, Booking, Fravaer, Frist, FristStatusaendring, Kontaktforloeb, Kontaktgruppe,
+    SamtaletypeKontaktgruppe,
+)
 
 
 def frister_for(user):
@@ -30,3 +33,17 @@ def fravaer_for(cpr: str):
 
 def bookinger_for(cpr: str):
     return Booking.objects.filter(cpr=cpr).order_by("moededato", "id")
+
+
+def kontaktforloeb_for(user, cpr: str):
+    return Kontaktforloeb.objects.for_user(user).filter(cpr=cpr).select_related("kontaktgruppe").order_by("fra", "id")
+
+
+def kontaktgrupper():
+    """The kontaktgrupper with their dated samtaletype rules."""
+    return Kontaktgruppe.objects.order_by("kode").prefetch_related(
+        Prefetch("samtaletyper", queryset=SamtaletypeKontaktgruppe.objects.order_by("samtaletype", "gyldig_fra")))
+
+
+def abonnementer_for(user):
+    return Abonnement.objects.for_user(user).order_by("id")

@@ -18,7 +18,8 @@ from django.utils import timezone
 from cases.services import check_kommune
 from integrations.dfdg import states
 from integrations.dfdg.models import (
-    LUKKEDE, Booking, Frist, FristStatus, FristStatusaendring, Fravaer, RequestId, Samtaletype,
+    LUKKEDE, Abonnement, Besked, Booking, Frist, FristStatus, FristStatusaendring, Fravaer, Kanal, Kontaktforloeb,
+    Kontaktgruppe, RequestId, Samtaletype,
 )
 from integrations.dfdg.states import Event
 from ky.api import Conflict, DomainError
@@ -36,6 +37,10 @@ FRAVAER_BLOKERER_OPRET = (56, 57, 10, 47, 76)
 FRAVAER_BLOKERER_AENDRING = (10, 47, 76)
 #: absences that close the citizen's frister when registered (seed 003, "Automatisk opdatering af frister")
 FRAVAER_LUKKER = (75, 56, 57)
+
+#: CreateFrist refused by the kontaktgruppe rule (seed 003, CreateFrist; docs/dfdg.md)
+KODE_KONTAKTGRUPPE = "kontaktgruppe"
+KODE_INGEN_KONTAKTGRUPPE = "ingen_kontaktgruppe"
 
 REQUEST_ID_MAX = 46
 
@@ -111,18 +116,22 @@ def idempotent(func):
 
 # --- state changes -----------------------------------------------------------------------------
 
-def _overgang(frister, event: str, aarsag: str, now: dt.datetime) -> list[Frist]:
-    """Move each frist per ``TRANSITIONS[event]`` (frister that cannot take the event are left) and log it."""
+def _overgang(frister, event: str, aarsag: str, now: dt.datetime, also: list[str] = ()) -> list[Frist]:
+    """Move each frist per ``TRANSITIONS[event]`` (frister that cannot take the event are left) and log it.
+    ``also``: fields changed on every frist given, saved in the same UPDATE."""
     changed = []
     for frist in frister:
         new = states.target(event, frist.status)
         if new is None:
             continue
         frist.status = new
-        frist.aendret = now
         changed.append(frist)
+    saved = list(frister) if also else changed
+    for frist in saved:
+        frist.aendret = now
+    if saved:
+        Frist.objects.bulk_update(saved, ["status", "aendret", *also])
     if changed:
-        Frist.objects.bulk_update(changed, ["status", "aendret"])
         FristStatusaendring.objects.bulk_create(
             [FristStatusaendring(frist=f, status=f.status, tidspunkt=now, aarsag=aarsag) for f in changed]
         )
@@ -147,7 +156,8 @@ _LUKKEDE_SQL = ",".join(str(int(x)) for x in LUKKEDE)
 #: CreateFrist as ONE statement (the hot path: one round trip, and in autocommit no BEGIN/COMMIT round trips).
 #: chk: the kommune exists and the user may write in it; the x-requestId was not seen; no 8301 absence
 #: (seed 003, CreateFrist: an active absence 75 today, or 56/57/10/47/76 whose period contains fristdato);
-#: the first booking of the samtaletype after today. Only when all pass (``ok`` has a row): the request id is
+#: the citizen's current kontaktgruppe (kg: the kontaktforløb in force today) allows the samtaletype today (the
+#: dated table SamtaletypeKontaktgruppe); the first booking of the samtaletype after today. Only when all pass (``ok`` has a row): the request id is
 #: stored, the earlier not-closed frist of the CPR and samtaletype is closed per TRANSITIONS[LUK] with its
 #: history row, and the new frist is inserted with its history row. Times are the statement's start on the
 #: database ((SELECT ts FROM t)): a frist this statement can see and close was committed by a statement
@@ -159,6 +169,12 @@ _LUKKEDE_SQL = ",".join(str(int(x)) for x in LUKKEDE)
 #: today, else Aktiv (activation today) without fristaktiveringsdato, else Ikke aktiveret.
 _OPRET_SQL = f"""
 WITH t AS MATERIALIZED (SELECT clock_timestamp() AS ts),
+kg AS MATERIALIZED (
+    SELECT kf.kontaktgruppe_id AS kode, g.navn FROM dfdg_kontaktforloeb kf
+    JOIN dfdg_kontaktgruppe g ON g.kode = kf.kontaktgruppe_id
+    WHERE kf.cpr = %(cpr)s AND kf.fra <= %(today)s AND (kf.til IS NULL OR kf.til >= %(today)s)
+    ORDER BY kf.fra DESC, kf.id DESC LIMIT 1
+),
 chk AS (
     SELECT EXISTS (SELECT 1 FROM cases_kommune WHERE kode = %(kommune)s) AS kommune_findes,
            (%(alle)s OR EXISTS (SELECT 1 FROM cases_user_kommuner
@@ -171,9 +187,13 @@ chk AS (
                            AND fra <= %(fristdato)s AND (til IS NULL OR til >= %(fristdato)s)))) AS blokeret,
            (SELECT id FROM dfdg_booking WHERE cpr = %(cpr)s AND samtaletype = %(samtaletype)s
                                           AND moededato > %(today)s
-            ORDER BY moededato, id LIMIT 1) AS booking_id
+            ORDER BY moededato, id LIMIT 1) AS booking_id,
+           (SELECT navn FROM kg) AS kontaktgruppe,
+           EXISTS (SELECT 1 FROM dfdg_samtaletypekontaktgruppe r JOIN kg ON r.kontaktgruppe_id = kg.kode
+                   WHERE r.samtaletype = %(samtaletype)s AND r.gyldig_fra <= %(today)s
+                     AND (r.gyldig_til IS NULL OR r.gyldig_til >= %(today)s)) AS kontaktgruppe_ok
 ), ok AS (
-    SELECT booking_id FROM chk WHERE kommune_findes AND adgang AND NOT rid_set AND NOT blokeret
+    SELECT booking_id FROM chk WHERE kommune_findes AND adgang AND NOT rid_set AND NOT blokeret AND kontaktgruppe_ok
 ), rid AS (
     INSERT INTO dfdg_requestid (request_id, bruger, tidspunkt)
     SELECT %(rid)s, %(bruger)s, (SELECT ts FROM t) FROM ok WHERE %(rid)s::varchar IS NOT NULL
@@ -201,10 +221,20 @@ chk AS (
     INSERT INTO dfdg_friststatusaendring (frist_id, status, tidspunkt, aarsag)
     SELECT id, status, (SELECT ts FROM t), 'Oprettet' FROM ny
 )
-SELECT chk.kommune_findes, chk.adgang, chk.rid_set, chk.blokeret,
+SELECT chk.kommune_findes, chk.adgang, chk.rid_set, chk.blokeret, chk.kontaktgruppe, chk.kontaktgruppe_ok,
        ny.id, ny.status, ny.fristaktiveringsdato, ny.booking_id, ny.oprettet
 FROM chk LEFT JOIN ny ON true
 """
+
+
+def kontaktgruppe_fejl(samtaletype: int, kontaktgruppe: str | None) -> DomainError:
+    """seed 003, CreateFrist: a frist that cannot be indfriet in the citizen's current kontaktgruppe."""
+    label = f"{samtaletype} ({Samtaletype(samtaletype).label})"
+    if kontaktgruppe is None:
+        return DomainError(f"Fristen kan ikke oprettes: borgeren har ingen aktuel kontaktgruppe (intet kontaktforløb "
+                           f"i dag), så en frist for samtaletype {label} kan ikke indfries.", KODE_INGEN_KONTAKTGRUPPE)
+    return DomainError(f"Fristen kan ikke oprettes: samtaletype {label} kan ikke indfries i borgerens nuværende "
+                       f"kontaktgruppe ({kontaktgruppe}).", KODE_KONTAKTGRUPPE)
 
 
 #: the parameters of _OPRET_SQL in the order of the prepared statement, with their SQL types
@@ -268,8 +298,8 @@ def opret_frist(user, *, kommune, cpr: str, samtaletype: int, fristdato: dt.date
             with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
                 with connection.cursor() as cur:
                     _execute_prepared(cur, params)
-                    kommune_findes, adgang, rid_set, blokeret, frist_id, status, aktivering, booking_id, now = \
-                        cur.fetchone()
+                    (kommune_findes, adgang, rid_set, blokeret, kontaktgruppe, kontaktgruppe_ok, frist_id, status,
+                     aktivering, booking_id, now) = cur.fetchone()
         except IntegrityError as exc:
             name = _constraint_name(exc)
             if name and name.startswith("dfdg_requestid"):
@@ -286,6 +316,8 @@ def opret_frist(user, *, kommune, cpr: str, samtaletype: int, fristdato: dt.date
             raise RequestIdSeen(request_id)
         if blokeret:
             raise DomainError(TEKST_8301, KODE_8301)
+        if not kontaktgruppe_ok:
+            raise kontaktgruppe_fejl(samtaletype, kontaktgruppe)
         return Frist(id=frist_id, kommune_id=kommune, cpr=cpr, samtaletype=samtaletype, fristdato=fristdato,
                      fristaktiveringsdato=aktivering, status=status, booking_id=booking_id, oprettet=now,
                      aendret=now)
@@ -336,13 +368,17 @@ def opdater_frist(user, frist: Frist, **changes) -> Frist:
         # seed 003, UpdateFrist: fristaktiveringsdato set to today turns Ikke aktiveret into Aktiv
         aktiver = aktivering == today
 
+    # one UPDATE with the status change, so the change is one WSRM/WSB message pair (docs/dfdg.md)
+    event, aarsag = ((Event.LUK, "Lukket af jobcenter") if lukker else
+                     (Event.AKTIVER, "Aktiveret (fristaktiveringsdato er dags dato)") if aktiver else (None, None))
+    if event is not None:
+        frist.status = states.target(event, frist.status)
+        fields.append("status")
     if fields:
         frist.aendret = now
         frist.save(update_fields=[*fields, "aendret"])
-    if lukker:
-        _overgang([frist], Event.LUK, "Lukket af jobcenter", now)
-    elif aktiver:
-        _overgang([frist], Event.AKTIVER, "Aktiveret (fristaktiveringsdato er dags dato)", now)
+    if event is not None:
+        FristStatusaendring.objects.create(frist=frist, status=frist.status, tidspunkt=now, aarsag=aarsag)
     return frist
 
 
@@ -364,19 +400,21 @@ def registrer_booking(user, *, cpr: str, samtaletype: int, moededato: dt.date) -
     if samtaletype not in Samtaletype.values:
         raise DomainError("Samtaletypen skal være 4, 7 eller 17.", "samtaletype", "samtaletype")
     booking = Booking.objects.create(cpr=cpr, samtaletype=samtaletype, moededato=moededato)
-    # seed 003: a booking indfrier the not-closed frist of that samtaletype
+    # seed 003: a booking indfrier the not-closed frist of that samtaletype (link and status in one UPDATE)
     frister = list(_aabne(cpr, samtaletype))
     for frist in frister:
         frist.booking = booking
-    if frister:
-        Frist.objects.bulk_update(frister, ["booking"])
-    _overgang(frister, Event.INDFRI, "Indfriet ved booking", timezone.now())
+    _overgang(frister, Event.INDFRI, "Indfriet ved booking", timezone.now(), also=["booking"])
     return booking
 
 
 @idempotent
 def cpr_skift(user, *, gammel_cpr: str, ny_cpr: str) -> dict:
-    """Move every frist (with its history), booking and absence of ``gammel_cpr`` to ``ny_cpr``."""
+    """CPR change (seed 003, "CPR-skiftere"): move every frist (with its history), booking, absence and
+    kontaktforløb of ``gammel_cpr`` to ``ny_cpr``, and write GetCprChanged to the outbox for every kommune and
+    a-kasse holding data on the citizen (their subscribers read it). Each moved frist also gives its own
+    FristOpdateret/Frist messages (the triggers). The person register calls this on a ``ny_cpr`` event with
+    ``user=None`` (docs/dfdg.md); the API's ``POST /dfdg/cpr-skift/`` calls it too."""
     if gammel_cpr == ny_cpr:
         raise DomainError("Nyt og gammelt CPR-nummer er ens.", "cpr_ens", "ny_cpr")
     gamle = list(_aabne(gammel_cpr))
@@ -391,12 +429,119 @@ def cpr_skift(user, *, gammel_cpr: str, ny_cpr: str) -> dict:
     _overgang(aeldre, Event.LUK, "Lukket ved CPR-skift (borgeren havde to frister)", now)
     try:
         with transaction.atomic():
+            modtagere = _cpr_skift_modtagere(gammel_cpr)
             frister = Frist.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr, aendret=now)
             bookinger = Booking.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr)
             fravaer = Fravaer.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr)
+            kontaktforloeb = Kontaktforloeb.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr)
     except IntegrityError:
         raise Conflict("En frist blev oprettet samtidig på det nye CPR-nummer. Prøv igen.", "samtidig_oprettelse")
-    return {"gammel_cpr": gammel_cpr, "ny_cpr": ny_cpr, "frister": frister, "bookinger": bookinger, "fravaer": fravaer}
+    result = {"gammel_cpr": gammel_cpr, "ny_cpr": ny_cpr, "frister": frister, "bookinger": bookinger,
+              "fravaer": fravaer, "kontaktforloeb": kontaktforloeb}
+    indhold = {**result, "tidspunkt": now.isoformat()}
+    Besked.objects.bulk_create([
+        Besked(kanal=Kanal.WSRM, navn="GetCprChanged", kommune_id=kommune, akasse=akasse, cpr=ny_cpr,
+               indhold=indhold, oprettet=now)
+        for kommune, akasse in modtagere
+    ])
+    return result
+
+
+def _cpr_skift_modtagere(cpr: str) -> list[tuple[int | None, int | None]]:
+    """(kommune, None) for every kommune with a frist or kontaktforløb of the CPR, (None, akasse) for every a-kasse
+    of its kontaktforløb: who gets GetCprChanged."""
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT kommune_id, NULL::integer FROM dfdg_frist WHERE cpr = %s
+            UNION SELECT kommune_id, NULL FROM dfdg_kontaktforloeb WHERE cpr = %s
+            UNION SELECT NULL, akasse FROM dfdg_kontaktforloeb WHERE cpr = %s AND akasse IS NOT NULL
+            ORDER BY 1, 2""", [cpr, cpr, cpr])
+        return cur.fetchall()
+
+
+# --- kontaktforløb (the jobcentre's data) ---------------------------------------------------------------------
+
+@idempotent
+def registrer_kontaktforloeb(user, *, kommune, cpr: str, kontaktgruppe: str, fra: dt.date, til: dt.date | None = None,
+                             akasse: int | None = None) -> Kontaktforloeb:
+    """A citizen's kontaktforløb in a kontaktgruppe from ``fra``. The citizen's forløb running on ``fra`` ends the
+    day before (a citizen is in one kontaktgruppe at a time); a forløb starting on or after ``fra`` is a 400."""
+    kommune = check_kommune(user, kommune)
+    if not Kontaktgruppe.objects.filter(kode=kontaktgruppe).exists():
+        raise DomainError(f"Ukendt kontaktgruppe: {kontaktgruppe!r}.", "ukendt_kontaktgruppe", "kontaktgruppe")
+    if til is not None and til < fra:
+        raise DomainError("Til-dato kan ikke ligge før fra-dato.", "periode", "til")
+    # one writer per citizen at a time: the forløb of a CPR are compared and changed under this lock
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('dfdg_kontaktforloeb'), hashtext(%s))", [cpr])
+    if Kontaktforloeb.objects.filter(cpr=cpr, fra__gte=fra).exists():
+        raise DomainError("Borgeren har et kontaktforløb, der starter samme dag eller senere.", "kontaktforloeb_overlap",
+                          "fra")
+    Kontaktforloeb.objects.filter(cpr=cpr, fra__lt=fra).exclude(til__lt=fra).update(til=fra - dt.timedelta(days=1))
+    return Kontaktforloeb.objects.create(kommune=kommune, cpr=cpr, kontaktgruppe_id=kontaktgruppe, fra=fra, til=til,
+                                         akasse=akasse)
+
+
+# --- subscriptions and the outbox (seed 003, WSRM/WSB and GetCprChanged; docs/dfdg.md) --------------------------
+
+BESKEDER_MAX = 1000
+
+
+def sekvenser() -> int:
+    """Give every committed message without a position the next positions, in id order, and return the highest
+    position. Serialised by an advisory lock, so positions are handed out in the order messages became visible:
+    a message committed after a reader passed a later one still gets a position after the reader's cursor
+    (an id alone could be skipped: a lower id may commit after a higher one)."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('dfdg_besked_position'))")
+        cur.execute("""
+            WITH m AS (SELECT COALESCE(max(position), 0) AS m FROM dfdg_besked),
+                 u AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM dfdg_besked WHERE position IS NULL)
+            UPDATE dfdg_besked b SET position = m.m + u.rn FROM u, m WHERE b.id = u.id""")
+        cur.execute("SELECT COALESCE(max(position), 0) FROM dfdg_besked")
+        return cur.fetchone()[0]
+
+
+def opret_abonnement(user, *, navn: str, kommune=None, akasse: int | None = None) -> Abonnement:
+    """A subscriber: a jobcenter for one of its kommuner, or (registered by STAR) an a-kasse. It starts at the
+    newest message: it gets what happens from now on."""
+    if (kommune is None) == (akasse is None):
+        raise DomainError("Angiv enten kommune eller a-kasse (ikke begge).", "abonnent", "kommune")
+    if kommune is not None:
+        kommune = check_kommune(user, kommune)  # another kommune's subscription: 400
+    elif not sees_all_kommuner(user):
+        raise DomainError("Kun STAR kan oprette abonnementer for a-kasser.", "akasse_adgang", "akasse")
+    with transaction.atomic():
+        return Abonnement.objects.create(navn=navn, kommune=kommune, akasse=akasse, kvitteret_til=sekvenser(),
+                                         oprettet_af=getattr(user, "username", "") or "")
+
+
+def _abonnentens(abonnement: Abonnement):
+    if abonnement.kommune_id is not None:
+        return Besked.objects.filter(kommune_id=abonnement.kommune_id)
+    return Besked.objects.filter(akasse=abonnement.akasse)
+
+
+def hent_beskeder(abonnement: Abonnement, antal: int = 100) -> list[Besked]:
+    """The subscriber's messages after its cursor, oldest first. Reading does not move the cursor: until
+    acknowledged, the same messages come again (a reader that crashed reads them again)."""
+    sekvenser()
+    return list(_abonnentens(abonnement).filter(position__gt=abonnement.kvitteret_til)
+                .order_by("position")[:min(antal, BESKEDER_MAX)])
+
+
+def kvitter(abonnement: Abonnement, position: int) -> Abonnement:
+    """Acknowledge every message up to ``position``: the cursor moves there (never back). A position no message
+    has yet (from the future) is a 400; nothing is changed."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(max(position), 0) FROM dfdg_besked")
+        hoejeste = cur.fetchone()[0]
+    if position > hoejeste:
+        raise DomainError(f"Position {position} er ikke udleveret endnu (højeste position er {hoejeste}).",
+                          "position_fremtid", "position")
+    Abonnement.objects.filter(pk=abonnement.pk, kvitteret_til__lt=position).update(kvitteret_til=position)
+    abonnement.refresh_from_db(fields=["kvitteret_til"])
+    return abonnement
 
 
 # --- daily job ---------------------------------------------------------------------------------

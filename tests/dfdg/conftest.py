@@ -6,6 +6,20 @@ from django.utils import timezone
 from tests.factories import UserFactory, make_cpr
 
 
+@pytest.fixture(autouse=True)
+def _kontaktgrupper_after_flush(request):
+    """A transactional test flushes the kontaktgrupper migration dfdg 0002 loads (as the kommuner, tests/conftest.py):
+    put them back before every transactional test."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or any(
+            name in request.fixturenames for name in ("transactional_db", "live_server")):
+        request.getfixturevalue("transactional_db")
+        from integrations.dfdg.kontaktgrupper import load
+
+        load()
+    yield
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()
@@ -32,9 +46,41 @@ def jc(api, jobcenter):
 
 
 @pytest.fixture
-def cpr():
-    return make_cpr(77)
+def cpr(db):
+    """A citizen in kontaktgruppe dagpenge since 30 days (frister of samtaletype 7 and 17 can be indfriet)."""
+    value = make_cpr(77)
+    kontaktforloeb(value, "dagpenge")
+    return value
 
 
 def days(n: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=n)
+
+
+#: a kontaktgruppe in which a frist of the samtaletype can be indfriet (migration 0002's table)
+GRUPPE_FOR = {4: "sygedagpenge", 7: "dagpenge", 17: "dagpenge"}
+
+
+def kontaktforloeb(cpr: str, kontaktgruppe: str = "dagpenge", kommune: int = 101, fra=None, til=None, akasse=None):
+    from integrations.dfdg.models import Kontaktforloeb
+
+    return Kontaktforloeb.objects.create(kommune_id=kommune, cpr=cpr, kontaktgruppe_id=kontaktgruppe,
+                                         fra=fra or days(-30), til=til, akasse=akasse)
+
+
+def i_kontaktgruppe_for(cpr: str, samtaletype) -> None:
+    """Give the CPR a current kontaktforløb allowing the samtaletype, unless it has one already (tests of rules
+    other than the kontaktgruppe rule)."""
+    from integrations.dfdg.models import Kontaktforloeb
+
+    if samtaletype in GRUPPE_FOR and not Kontaktforloeb.objects.filter(cpr=cpr).exists():
+        kontaktforloeb(cpr, GRUPPE_FOR[samtaletype])
+
+
+def klient(user):
+    """A client of its own for ``user`` (the ``api`` fixture is one client: ``as_user`` re-authenticates it)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

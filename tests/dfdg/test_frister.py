@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from integrations.dfdg import states
 from integrations.dfdg.models import Booking, Frist, FristStatus as S, FristStatusaendring, Fravaer, RequestId
-from tests.dfdg.conftest import days
+from tests.dfdg.conftest import days, i_kontaktgruppe_for
 from tests.factories import UserFactory, make_cpr
 
 pytestmark = pytest.mark.django_db
@@ -11,6 +11,7 @@ URL = "/api/v1/dfdg/frister/"
 
 
 def opret(client, cpr, samtaletype=7, fristdato=None, headers=None, **extra):
+    i_kontaktgruppe_for(cpr, samtaletype)
     body = {"kommune": 101, "cpr": cpr, "samtaletype": samtaletype, "fristdato": str(fristdato or days(14)), **extra}
     return client.post(URL, body, format="json", headers=headers or {})
 

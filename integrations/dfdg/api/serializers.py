@@ -3,7 +3,10 @@ import threading
 from rest_framework import serializers
 
 from cases.api.serializers import CPRField, KommuneField
-from integrations.dfdg.models import Booking, Fravaer, FristStatus, FristStatusaendring, Samtaletype
+from integrations.dfdg.models import (
+    Abonnement, Besked, Booking, Fravaer, FristStatus, FristStatusaendring, Kanal, Kontaktforloeb, Kontaktgruppe,
+    Samtaletype, SamtaletypeKontaktgruppe,
+)
 
 SAMTALETYPE_FEJL = {"invalid_choice": "Samtaletypen skal være 4, 7 eller 17."}
 
@@ -94,6 +97,86 @@ class CprSkiftResultSerializer(serializers.Serializer):
     frister = serializers.IntegerField()
     bookinger = serializers.IntegerField()
     fravaer = serializers.IntegerField()
+    kontaktforloeb = serializers.IntegerField()
+
+
+class KontaktgruppeRegelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SamtaletypeKontaktgruppe
+        fields = ["samtaletype", "gyldig_fra", "gyldig_til", "kilde"]
+        read_only_fields = fields
+
+
+class KontaktgruppeSerializer(serializers.ModelSerializer):
+    """En kontaktgruppe og de samtaletyper, en frist kan indfries i (daterede regler)."""
+
+    samtaletyper = KontaktgruppeRegelSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Kontaktgruppe
+        fields = ["kode", "navn", "samtaletyper"]
+        read_only_fields = fields
+
+
+class KontaktforloebSerializer(serializers.ModelSerializer):
+    kommune = serializers.IntegerField(source="kommune_id", read_only=True)
+    kontaktgruppe = serializers.CharField(source="kontaktgruppe_id", read_only=True)
+    kontaktgruppe_navn = serializers.CharField(source="kontaktgruppe.navn", read_only=True)
+
+    class Meta:
+        model = Kontaktforloeb
+        fields = ["id", "kommune", "cpr", "kontaktgruppe", "kontaktgruppe_navn", "fra", "til", "akasse", "oprettet"]
+        read_only_fields = fields
+
+
+class KontaktforloebCreateSerializer(serializers.Serializer):
+    kommune = KommuneField()
+    cpr = CPRField()
+    kontaktgruppe = serializers.CharField(max_length=40)
+    fra = serializers.DateField()
+    til = serializers.DateField(required=False, allow_null=True)
+    akasse = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9999)
+
+
+class AbonnementSerializer(serializers.ModelSerializer):
+    """En abonnent på WSRM/WSB-beskeder og GetCprChanged; ``kvitteret_til`` er markøren."""
+
+    kommune = serializers.IntegerField(source="kommune_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Abonnement
+        fields = ["id", "navn", "kommune", "akasse", "kvitteret_til", "oprettet"]
+        read_only_fields = fields
+
+
+class AbonnementCreateSerializer(serializers.Serializer):
+    navn = serializers.CharField(max_length=100)
+    kommune = KommuneField(required=False, allow_null=True)
+    akasse = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9999)
+
+
+class BeskedSerializer(serializers.ModelSerializer):
+    kanal = serializers.ChoiceField(choices=Kanal.choices, read_only=True)
+    kommune = serializers.IntegerField(source="kommune_id", read_only=True, allow_null=True)
+    indhold = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = Besked
+        fields = ["position", "kanal", "navn", "kommune", "akasse", "frist_id", "cpr", "indhold", "oprettet"]
+        read_only_fields = fields
+
+
+class BeskederSerializer(serializers.Serializer):
+    kvitteret_til = serializers.IntegerField()
+    beskeder = BeskedSerializer(many=True)
+
+
+class BeskederQuerySerializer(serializers.Serializer):
+    antal = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+
+
+class KvitterSerializer(serializers.Serializer):
+    position = serializers.IntegerField(min_value=0, max_value=2 ** 62)
 
 
 class FejlSerializer(serializers.Serializer):

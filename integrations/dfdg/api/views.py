@@ -3,6 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +29,18 @@ LIST_FEJL = {400: s.FejlSerializer, 403: s.FejlSerializer, 404: s.FejlSerializer
 EX_8301 = OpenApiExample(
     "Fejl 8301", status_codes=["400"], response_only=True,
     value={"fejl": [{"felt": None, "kode": "8301", "tekst": services.TEKST_8301}]},
+)
+EX_KONTAKTGRUPPE = OpenApiExample(
+    "Kan ikke indfries i kontaktgruppen", status_codes=["400"], response_only=True,
+    value={"fejl": [{"felt": None, "kode": services.KODE_KONTAKTGRUPPE,
+                     "tekst": "Fristen kan ikke oprettes: samtaletype 17 (Fælles jobsamtale) kan ikke indfries i "
+                              "borgerens nuværende kontaktgruppe (Sygedagpengemodtagere)."}]},
+)
+EX_INGEN_KONTAKTGRUPPE = OpenApiExample(
+    "Ingen aktuel kontaktgruppe", status_codes=["400"], response_only=True,
+    value={"fejl": [{"felt": None, "kode": services.KODE_INGEN_KONTAKTGRUPPE,
+                     "tekst": "Fristen kan ikke oprettes: borgeren har ingen aktuel kontaktgruppe (intet kontaktforløb "
+                              "i dag), så en frist for samtaletype 7 (Jobsamtale) kan ikke indfries."}]},
 )
 EX_412 = OpenApiExample(
     "x-requestId set før", status_codes=["412"], response_only=True,
@@ -78,14 +91,17 @@ class FristViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
         summary="CreateFrist", request=s.FristCreateSerializer, parameters=[REQUEST_ID],
         responses={201: s.FristSerializer, **FEJL, 409: s.FejlSerializer},
         description="Opret frist (kun rollen jobcenter, i egne kommuner). Status beregnes; en tidligere ikke-lukket "
-                    "frist for samme CPR og samtaletype lukkes.",
+                    "frist for samme CPR og samtaletype lukkes. Afvises med 400 (kode `8301`) ved fravær, og med "
+                    "kode `kontaktgruppe` hvis samtaletypen ikke kan indfries i borgerens nuværende kontaktgruppe "
+                    "(kode `ingen_kontaktgruppe` hvis borgeren intet kontaktforløb har i dag). Oprettelsen danner "
+                    "WSRM-beskeden FristOprettet og WSB-beskeden Frist (se /dfdg/abonnementer/).",
         examples=[
             OpenApiExample("Opret aktiv frist", request_only=True,
                            value={"kommune": 101, "cpr": "0101801234", "samtaletype": 7, "fristdato": "2026-12-15"}),
             OpenApiExample("Opret ikke aktiveret frist", request_only=True,
                            value={"kommune": 101, "cpr": "0101801234", "samtaletype": 4, "fristdato": "2026-12-20",
                                   "fristaktiveringsdato": "2026-12-01"}),
-            EX_8301, EX_412,
+            EX_8301, EX_KONTAKTGRUPPE, EX_INGEN_KONTAKTGRUPPE, EX_412,
         ],
     )
     def create(self, request):
@@ -182,13 +198,14 @@ class CprSkiftViewSet(DfdgViewSet):
     @extend_schema(
         request=s.CprSkiftSerializer, parameters=[REQUEST_ID], responses={200: s.CprSkiftResultSerializer, **FEJL,
                                                                           409: s.FejlSerializer},
-        description="CPR-skift (kun rollen jobcenter; star får 403): alle frister (med historik), bookinger og "
-                    "fravær flyttes fra gammel_cpr til ny_cpr i én transaktion.",
+        description="CPR-skift (kun rollen jobcenter; star får 403): alle frister (med historik), bookinger, "
+                    "fravær og kontaktforløb flyttes fra gammel_cpr til ny_cpr i én transaktion, og GetCprChanged "
+                    "sendes til abonnenterne i de kommuner og a-kasser, der har data om borgeren.",
         examples=[
             OpenApiExample("CPR-skift", request_only=True, value={"gammel_cpr": "0101801234", "ny_cpr": "0101805678"}),
             OpenApiExample("Resultat", response_only=True, status_codes=["200"],
                            value={"gammel_cpr": "0101801234", "ny_cpr": "0101805678", "frister": 2, "bookinger": 1,
-                                  "fravaer": 0}),
+                                  "fravaer": 0, "kontaktforloeb": 1}),
             EX_412,
         ],
     )
@@ -196,6 +213,115 @@ class CprSkiftViewSet(DfdgViewSet):
         data = s.CprSkiftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(services.cpr_skift(request.user, request_id=request_id(request), **data.validated_data))
+
+
+class KontaktgruppeViewSet(DfdgViewSet):
+    """The kontaktgrupper and the dated samtaletype rules (reference data, read-only)."""
+
+    serializer_class = s.KontaktgruppeSerializer
+    pagination_class = None
+
+    @extend_schema(summary="Kontaktgrupper", responses={200: s.KontaktgruppeSerializer(many=True),
+                                                        403: s.FejlSerializer},
+                   description="Kontaktgrupperne og hvilke samtaletyper en frist kan indfries i, med gyldighedsperiode "
+                               "og kilde (roller: jobcenter, star).")
+    def list(self, request):
+        return Response(s.KontaktgruppeSerializer(selectors.kontaktgrupper(), many=True).data)
+
+
+class KontaktforloebViewSet(DfdgViewSet):
+    """Kontaktforløb: the jobcenter registers a citizen's kontaktgruppe from a date (its kontaktforløb data)."""
+
+    serializer_class = s.KontaktforloebSerializer
+
+    @extend_schema(parameters=[CPR_PARAM], responses={200: s.KontaktforloebSerializer(many=True), **LIST_FEJL},
+                   description="Borgerens kontaktforløb i egne kommuner, ældste først (roller: jobcenter, star).")
+    def list(self, request):
+        page = self.paginate_queryset(selectors.kontaktforloeb_for(request.user, cpr_param(request)))
+        return self.get_paginated_response(s.KontaktforloebSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.KontaktforloebCreateSerializer, parameters=[REQUEST_ID],
+        responses={201: s.KontaktforloebSerializer, **FEJL},
+        description="Registrer borgerens kontaktforløb i en kontaktgruppe fra en dato (kun rollen jobcenter, i egne "
+                    "kommuner). Et forløb der løber på fra-datoen slutter dagen før. Ukendt kontaktgruppe, et forløb "
+                    "der starter samme dag eller senere, eller en anden kommune: 400, intet gemmes.",
+        examples=[OpenApiExample("Dagpengemodtager", request_only=True,
+                                 value={"kommune": 101, "cpr": "0101801234", "kontaktgruppe": "dagpenge",
+                                        "fra": "2026-11-01", "akasse": 12}), EX_412],
+    )
+    def create(self, request):
+        data = s.KontaktforloebCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        forloeb = services.registrer_kontaktforloeb(request.user, request_id=request_id(request),
+                                                    **data.validated_data)
+        return Response(s.KontaktforloebSerializer(forloeb).data, status=201)
+
+
+class AbonnementViewSet(DfdgViewSet, mixins.RetrieveModelMixin):
+    """Subscribers of the outbox (WSRM/WSB messages of frister, GetCprChanged): read in order, acknowledge to move
+    the cursor."""
+
+    serializer_class = s.AbonnementSerializer
+    write_roles = (Role.JOBCENTER, Role.STAR)
+
+    def get_queryset(self):
+        return selectors.abonnementer_for(self.request.user)
+
+    @extend_schema(responses={200: s.AbonnementSerializer(many=True), 403: s.FejlSerializer, 404: s.FejlSerializer},
+                   description="Abonnementer i egne kommuner (star: alle, også a-kassers).")
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.AbonnementSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.AbonnementSerializer, 403: s.FejlSerializer, 404: s.FejlSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        return Response(s.AbonnementSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=s.AbonnementCreateSerializer, responses={201: s.AbonnementSerializer, 400: s.FejlSerializer,
+                                                         403: s.FejlSerializer},
+        description="Opret en abonnent: et jobcenter for en af egne kommuner, eller (kun star) en a-kasse. "
+                    "Abonnenten får beskeder fra nu af. En anden kommune: 400, intet gemmes.",
+        examples=[OpenApiExample("Jobcenter", request_only=True, value={"navn": "KSS København", "kommune": 101}),
+                  OpenApiExample("A-kasse", request_only=True, value={"navn": "A-kasse 12", "akasse": 12})],
+    )
+    def create(self, request):
+        data = s.AbonnementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        abonnement = services.opret_abonnement(request.user, **data.validated_data)
+        return Response(s.AbonnementSerializer(abonnement).data, status=201)
+
+    @extend_schema(
+        summary="Hent beskeder",
+        parameters=[OpenApiParameter("antal", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
+                                     description="Højst så mange beskeder (1-1000, standard 100).")],
+        responses={200: s.BeskederSerializer, 400: s.FejlSerializer, 403: s.FejlSerializer, 404: s.FejlSerializer},
+        description="Abonnentens beskeder efter markøren, i rækkefølge (position). Læsning flytter ikke markøren: "
+                    "de samme beskeder kommer igen, indtil de er kvitteret.",
+    )
+    @action(detail=True, methods=["get"])
+    def beskeder(self, request, pk=None):
+        abonnement = self.get_object()
+        query = s.BeskederQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        beskeder = services.hent_beskeder(abonnement, query.validated_data["antal"])
+        return Response({"kvitteret_til": abonnement.kvitteret_til,
+                         "beskeder": s.BeskedSerializer(beskeder, many=True).data})
+
+    @extend_schema(
+        summary="Kvitter for beskeder", request=s.KvitterSerializer,
+        responses={200: s.AbonnementSerializer, 400: s.FejlSerializer, 403: s.FejlSerializer, 404: s.FejlSerializer},
+        description="Kvitter for alle beskeder til og med `position`: markøren flyttes dertil (aldrig tilbage). "
+                    "En position fra fremtiden: 400, intet ændres.",
+        examples=[OpenApiExample("Kvitter", request_only=True, value={"position": 42})],
+    )
+    @action(detail=True, methods=["post"])
+    def kvitter(self, request, pk=None):
+        abonnement = self.get_object()
+        data = s.KvitterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(s.AbonnementSerializer(services.kvitter(abonnement, data.validated_data["position"])).data)
 
 
 class PingView(APIView):
