@@ -73,6 +73,7 @@ def i_kontaktgruppe_for(cpr: str, samtaletype) -> None:
     other than the kontaktgruppe rule)."""
     from integrations.dfdg.models import Kontaktforloeb
 
+    cpr = cpr.replace("-", "")
     if samtaletype in GRUPPE_FOR and not Kontaktforloeb.objects.filter(cpr=cpr).exists():
         kontaktforloeb(cpr, GRUPPE_FOR[samtaletype])
 

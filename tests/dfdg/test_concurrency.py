@@ -10,6 +10,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from integrations.dfdg.models import Frist, RequestId
+from tests.dfdg.conftest import kontaktforloeb
 from tests.factories import UserFactory, make_cpr
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +47,7 @@ def test_concurrent_creates_keep_one_open_frist(live_server):
     user = UserFactory(username="jc-conc", jobcenter=True, kommuner=[101])
     token = Token.objects.create(user=user).key
     cpr = make_cpr(321)
+    kontaktforloeb(cpr, "dagpenge")
     body = {"kommune": 101, "cpr": cpr, "samtaletype": 7, "fristdato": str(dt.date.today() + dt.timedelta(days=9))}
     codes = hammer(8, lambda i: post(f"{live_server.url}/api/v1/dfdg/frister/", token, body))
     assert all(c in (201, 409) for c in codes), codes
@@ -58,6 +60,7 @@ def test_concurrent_same_request_id_creates_once(live_server):
     user = UserFactory(username="jc-conc2", jobcenter=True, kommuner=[101])
     token = Token.objects.create(user=user).key
     cpr = make_cpr(654)
+    kontaktforloeb(cpr, "sygedagpenge")
     body = {"kommune": 101, "cpr": cpr, "samtaletype": 4, "fristdato": str(dt.date.today() + dt.timedelta(days=9))}
     codes = hammer(6, lambda i: post(f"{live_server.url}/api/v1/dfdg/frister/", token, body, {"x-requestId": "samme"}))
     assert sorted(codes) == [201] + [412] * 5, codes
@@ -70,6 +73,7 @@ def test_concurrent_creates_over_an_open_frist_close_each_other_with_history(liv
     user = UserFactory(username="jc-conc3", jobcenter=True, kommuner=[101])
     token = Token.objects.create(user=user).key
     cpr = make_cpr(987)
+    kontaktforloeb(cpr, "dagpenge")
     first = Frist.objects.create(kommune_id=101, cpr=cpr, samtaletype=17, fristdato=dt.date.today(),
                                  fristaktiveringsdato=dt.date.today(), status=3)  # Indfriet: closes as 5
     body = {"kommune": 101, "cpr": cpr, "samtaletype": 17, "fristdato": str(dt.date.today() + dt.timedelta(days=9))}

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from integrations.dfdg import states
-from integrations.dfdg.models import Booking, Frist, FristStatus as S, FristStatusaendring, Fravaer, RequestId
+from integrations.dfdg.models import Booking, Frist, Kontaktforloeb, FristStatus as S, FristStatusaendring, Fravaer, RequestId
 from tests.dfdg.conftest import days, i_kontaktgruppe_for
 from tests.factories import UserFactory, make_cpr
 
@@ -372,15 +372,16 @@ def test_booking_indfrier(jc, cpr, frm):
 def test_cpr_change_moves_everything(jc, cpr):
     ny = make_cpr(500)
     f = opret(jc, cpr).json()
-    opret(jc, cpr, samtaletype=4)
+    opret(jc, cpr, samtaletype=17)
     jc.patch(f"{URL}{f['id']}/", {"status": 4}, format="json")
     Booking.objects.create(cpr=cpr, samtaletype=17, moededato=days(4))
     Fravaer.objects.create(cpr=cpr, fravaerstype=10, fra=days(40), til=days(50))
-    nyf = lav(S.AKTIV, ny, samtaletype=4)  # newer than the old CPR's open frist of samtaletype 4? no: created later
+    nyf = lav(S.AKTIV, ny, samtaletype=17)  # newer than the old CPR's open frist of samtaletype 4? no: created later
     r = jc.post("/api/v1/dfdg/cpr-skift/", {"gammel_cpr": cpr, "ny_cpr": ny}, format="json")
     assert r.status_code == 200, r.content
-    assert r.json() == {"gammel_cpr": cpr, "ny_cpr": ny, "frister": 2, "bookinger": 1, "fravaer": 1}
-    for model in (Frist, Booking, Fravaer):
+    assert r.json() == {"gammel_cpr": cpr, "ny_cpr": ny, "frister": 2, "bookinger": 1, "fravaer": 1,
+                        "kontaktforloeb": 1}
+    for model in (Frist, Booking, Fravaer, Kontaktforloeb):
         assert not model.objects.filter(cpr=cpr).exists()
     assert historik(f["id"]) == [2, 4]
     assert Frist.objects.filter(cpr=ny).exclude(status__in=[4, 5]).count() == 1
@@ -402,7 +403,8 @@ def test_create_and_get_query_counts(jc, cpr):
         r = opret(jc, cpr)  # closes the earlier frist too
     assert r.status_code == 201
     # CreateFrist is one prepared statement; the savepoint is there only because the test holds a transaction
-    sql = [x["sql"] for x in q.captured_queries if "SAVEPOINT" not in x["sql"]]
+    sql = [x["sql"] for x in q.captured_queries if "SAVEPOINT" not in x["sql"]
+           and "dfdg_kontaktforloeb" not in x["sql"]]  # the test helper's check that the CPR has a kontaktforløb
     assert len(sql) == 1 and sql[0].startswith("EXECUTE dfdg_opret_frist("), sql
     assert Frist.objects.filter(cpr=cpr).exclude(status__in=[4, 5]).count() == 1
     for n in range(3):

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from integrations.dfdg import services
 from integrations.dfdg.api import serializers as s
 from integrations.dfdg.models import Frist, FristStatus as S, FristStatusaendring, Fravaer
-from tests.dfdg.conftest import days
+from tests.dfdg.conftest import days, kontaktforloeb
 from tests.factories import UserFactory, make_cpr
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def test_represent_equals_the_serializer(jc):
                                     fristaktiveringsdato=days(1), status=st) for st in S.values]
     for f in frister:
         assert s.represent(s.FristSerializer, f) == s.FristSerializer(f).data
+    kontaktforloeb(make_cpr(30), "dagpenge")
     created = jc.post(URL, body(make_cpr(30)), format="json").json()
     assert created == s.FristSerializer(Frist.objects.get(pk=created["id"])).data
 
@@ -74,6 +75,8 @@ def test_reused_serializers_are_per_thread():
 
 
 def test_lost_prepared_statement_is_prepared_again(jc):
+    kontaktforloeb(make_cpr(40), "dagpenge")
+    kontaktforloeb(make_cpr(41), "dagpenge")
     assert jc.post(URL, body(make_cpr(40)), format="json").status_code == 201
     with connection.cursor() as cur:
         cur.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
@@ -100,6 +103,7 @@ def test_refused_create_keeps_the_callers_transaction(jobcenter):
 def test_create_in_autocommit_closes_the_earlier_and_survives_lost_statement():
     user = UserFactory(username="jc-auto", jobcenter=True, kommuner=[101])
     cpr = make_cpr(44)
+    kontaktforloeb(cpr, "dagpenge")
     assert not connection.in_atomic_block
     first = services.opret_frist(user, kommune=101, cpr=cpr, samtaletype=7, fristdato=days(9))
     with connection.cursor() as cur:

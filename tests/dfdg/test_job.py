@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from batch.services import run_job
 from integrations.dfdg.models import Booking, Frist, FristStatus as S, FristStatusaendring
+from tests.dfdg.conftest import kontaktforloeb
 from tests.factories import make_cpr
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,7 @@ def test_booking_via_service_then_job_closes(api):
 
     user = UserFactory(username="jcj", jobcenter=True, kommuner=[101])
     cpr = make_cpr(11)
+    kontaktforloeb(cpr, "dagpenge")
     today = dt.date.today()
     f = services.opret_frist(user, kommune=101, cpr=cpr, samtaletype=7, fristdato=today + dt.timedelta(days=9))
     services.registrer_booking(user, cpr=cpr, samtaletype=7, moededato=today + dt.timedelta(days=2))
