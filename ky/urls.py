@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("integrations.urls")),
     path("", include("debitor.underholdsbidrag.urls")),
     path("", include("debitor.udbetaling.urls")),
+    path("", include("cases.ydelse.urls")),
 ]
