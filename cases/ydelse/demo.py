@@ -37,16 +37,18 @@ def seed(kommuner: list[int], rng) -> dict[str, int]:
     from cases.models import Bevilling, Person, Sag
     from cases.ydelse.models import Indtaegt, Loftsindplacering, Loftsinformation, SaerligStoette, Sanktion
 
-    counts = {"ydelse_bevillinger": 0, "Indtaegt": 0, "Sanktion": 0, "SaerligStoette": 0, "Loftsindplacering": 0}
+    counts = {"ydelse_personer": 0, "Sag": 0, "Bevilling": 0, "Indtaegt": 0, "Sanktion": 0, "SaerligStoette": 0, "Loftsindplacering": 0}
     for kommune in kommuner:
         bev = {}
         for i, (ddmmyy, navn, yt) in enumerate(BORGERE):
-            person, _ = Person.objects.get_or_create(cpr=_cpr(ddmmyy, kommune, i), defaults={"navn": navn})
+            person, ny = Person.objects.get_or_create(cpr=_cpr(ddmmyy, kommune, i), defaults={"navn": navn})
+            counts["ydelse_personer"] += int(ny)  # on top of --borgere: they need these exact birth dates
             sag = Sag.objects.create(kommune_id=kommune, person=person, ydelsestype=yt, startdato=D(2025, 1, 1),
                                      kle_nummer="32.18.02", team="Ydelse")
             bev[i] = Bevilling.objects.create(kommune_id=kommune, person=person, sag=sag, ydelsestype=yt,
                                               bevilget_fra=D(2025, 1, 1), maanedligt_beloeb=None)
-            counts["ydelse_bevillinger"] += 1
+            counts["Sag"] += 1
+            counts["Bevilling"] += 1
         p1 = bev[1].person
         ind = [Indtaegt(kommune_id=kommune, person=p1, maaned=D(2026, 11, 1), art="anden", beloeb=Decimal("500.00"),
                         kilde="demo: underholdsbidrag"),
