@@ -105,6 +105,8 @@ def _kanal_og_fejl(nb: NytBrev, spec: registry.Dokumenttype, data: dict, modtage
     if hoved["mangler"]:
         fejl.append("Kommunens adresse til brevhovedet er ikke registreret.")
     cpr_ok = len(nb.cpr or "") == 10 and nb.cpr.isdigit()
+    if modtager.get("status") == "doed":
+        fejl.append("Modtageren er død ifølge CPR.")
     if nb.kanal:
         kanal = nb.kanal
     elif modtager.get("fritaget") or not cpr_ok:
@@ -160,7 +162,7 @@ def opret_breve(nye: list[NytBrev], *, koersel=None, as_of: dt.date | None = Non
         res.oprettet = len(nye_ud)
         return res
     modtagere = find_modtagere(
-        [nb.cpr for nb in nye_ud if nb.modtager is None or "fritaget" not in nb.modtager])
+        [nb.cpr for nb in nye_ud if nb.modtager is None or "fritaget" not in nb.modtager], as_of)
     hoveder = _hoveder(nb.kommune_id for nb in nye_ud)
     sager = {s["id"]: s for s in Sag.objects.filter(pk__in={nb.sag_id for nb in nye_ud if nb.sag_id})
              .values("id", "person_id", "kassationsdato")}

@@ -116,3 +116,19 @@ def test_the_fetcher_refuses_the_network_and_other_files():
         with pytest.raises(ValueError):
             f.fetch(url)
     assert f.fetch(renderer().base_url + "hus.css").read().startswith(b"/*")
+
+
+def test_the_person_register_gives_name_address_and_fritaget(brevhoveder):
+    from cases.personer.models import Stamdata
+
+    p = PersonFactory(cpr=make_cpr(21), navn="Bo Bach")
+    Stamdata.objects.create(person=p, foedselsdato=dt.date(1980, 1, 1), vejnavn="Jagtvej", husnr="12", etage="3",
+                            side="tv", postnr=2200, by="København N", kommunekode=101, digital_post_fritaget=True)
+    b = services.opret_brev("fritekst", kommune=101, cpr=p.cpr, data={"overskrift": "x", "afsnit": ["y"]})
+    assert b.status == BrevStatus.KLAR and b.kanal == Kanal.PRINT
+    assert b.modtager["adresse"] == ["Jagtvej 12, 3. tv.", "2200 København N"] and b.modtager["navn"] == "Bo Bach"
+    assert "Jagtvej 12, 3. tv." in pdf_text(Dokument.objects.get(pk=b.dokument_id).indhold)
+    q = PersonFactory(cpr=make_cpr(22), navn="Død Person")
+    Stamdata.objects.create(person=q, foedselsdato=dt.date(1980, 1, 1), status="doed", status_dato=dt.date(2026, 1, 1))
+    d = services.opret_brev("fritekst", kommune=101, cpr=q.cpr, data={"overskrift": "x", "afsnit": ["y"]})
+    assert d.status == BrevStatus.FEJLET and "død" in d.fejl
