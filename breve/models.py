@@ -1,5 +1,6 @@
 """The document platform (contract breve.md): letters (Brev), lists (Liste), reports a user
-ordered (Rapport), the kommune's letterhead (Brevhoved) and the dispatch files (Forsendelse).
+ordered (Rapport), the kommune's letterhead (Brevhoved) and inbound documents (IndgaaendeDokument);
+dispatch files are journalled by the exchange layer (integrations.Fil).
 
 The PDF bytes of every letter and list live in ``cases.Dokument.indhold`` (the document on the sag,
 kassation as for every Dokument); Brev and Liste keep the data they were rendered from."""
@@ -157,33 +158,6 @@ class Rapport(models.Model):
 
     def __str__(self):
         return f"Rapport {self.pk} ({self.type})"
-
-
-class Forsendelse(models.Model):
-    """One dispatch file (Digital Post SF1601 or print), journalled with its bytes and løbenummer
-    BEFORE upload (formats/sf2520.md conventions); the exchange layer's journal takes this role when
-    it lands (docs/breve.md)."""
-
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
-    kanal = models.CharField(max_length=14, choices=Kanal.choices)
-    dato = models.DateField()
-    loebenummer = models.PositiveIntegerField()
-    filnavn = models.CharField(max_length=120, unique=True)
-    indhold = models.BinaryField()
-    antal = models.PositiveIntegerField()
-    status = models.CharField(max_length=14, default="journaliseret")  # journaliseret, sendt, kvitteret, afvist
-    sendt = models.DateTimeField(null=True, blank=True)
-    kvittering = models.TextField(blank=True, default="")
-    koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    oprettet = models.DateTimeField(auto_now_add=True)
-
-    objects = scoped_manager()
-
-    class Meta:
-        verbose_name = "forsendelse"
-        verbose_name_plural = "forsendelser"
-        constraints = [models.UniqueConstraint(fields=["kommune", "kanal", "loebenummer"],
-                                               name="forsendelse_unik_loebenummer")]
 
 
 class IndgaaendeStatus(models.TextChoices):

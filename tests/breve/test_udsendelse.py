@@ -121,3 +121,11 @@ def test_a_bad_answer_file_is_rejected_whole(brevhoveder, out):
     dp[0].refresh_from_db()
     assert dp[0].status == BrevStatus.SENDT
     assert "KY_SF1601_KVIT_101_20261208_000001.json" in out.listdir("IN/fejlet")
+
+
+def test_dispatch_files_are_in_the_exchange_journal(brevhoveder, out, api, drift):
+    _breve(2)
+    run_job("print", kommune=101, as_of=DAG)
+    rows = api.as_user(drift).get("/api/v1/integrationer/filer/?art=SF1601").json()["results"]
+    assert [(r["filnavn"], r["loebenummer"], r["antal"], r["status"]) for r in rows] == [
+        ("KY_SF1601_101_20261207_000001.zip", 1, 2, "sendt")]
