@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("cases.urls")),
+    path("", include("cases.personer.urls")),
     path("", include("debitor.urls")),
     path("", include("batch.urls")),
     path("", include("integrations.urls")),
