@@ -89,3 +89,10 @@ class AfdragsordningAdmin(admin.ModelAdmin):
     list_filter = ["kommune"]
     raw_id_fields = ["debitorkonto"]
     list_select_related = ["kommune", "debitorkonto"]
+
+
+@admin.register(m.Overdragelse)
+class OverdragelseAdmin(ReadOnly):
+    list_display = ["id", "kommune", "debitorkonto", "aarsag", "til_kommune", "ny_debitorkonto", "saldo", "dato"]
+    list_filter = ["aarsag", "kommune"]
+    list_select_related = ["kommune", "debitorkonto", "til_kommune", "ny_debitorkonto"]

@@ -12,7 +12,9 @@ issue 14 has work for kommune 101:
 - sf1590-a-modtag-finansbilag-kvittering: a ``sendt`` bilag of 2026-12-04 and its kvittering (B);
 - debitor-indbetaling: INDBETALING for two debitorkonti (one partial, one overpaid);
 - opkraevning-af-periodekrav: two afdragsordninger on debitorkonti with restgæld;
-- debitor-send-krav acts on the core demo's fordringer.
+- debitor-send-krav acts on the core demo's fordringer;
+- overdragelse-af-debitorkonto: one debitorkonto whose open fordringer were all sent to
+  inddrivelse before the demo.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def seed(kommuner: list[int], rng) -> dict[str, int]:
     from cases.models import Bevilling
     from debitor.models import Fordring
     from debitor.udbetaling import filer, finans, formats, services
-    from debitor.udbetaling.models import Afdragsordning, BilagStatus, Finansbilag, Kvikudbetaling, Udbetaling
+    from debitor.udbetaling.models import (Afdragsordning, BilagStatus, Finansbilag, Inddrivelseskrav, Kvikudbetaling,
+                                           Udbetaling)
     from integrations.sf2520.models import Betalingsadministrationsaftale as Aftale, Effektuering
 
     counts = {"Udbetaling": 0, "Indbakkefil": 0}
@@ -132,6 +135,14 @@ def seed(kommuner: list[int], rng) -> dict[str, int]:
                                                            maanedligt_beloeb=Decimal(rng.choice([250, 400, 500])))
                                             for d in ordninger])
         counts["Afdragsordning"] = counts.get("Afdragsordning", 0) + len(ordninger)
+        brugt = {kid for kid, _, _ in konti} | set(ordninger)
+        indd = next((d for d in Fordring.objects.filter(kommune_id=k, restgaeld__gt=0).order_by("debitorkonto_id")
+                     .values_list("debitorkonto_id", flat=True).distinct()[:10] if d not in brugt), None)
+        if indd:
+            Inddrivelseskrav.objects.bulk_create([
+                Inddrivelseskrav(kommune_id=k, fordring_id=fid, sendt_dato=FOER, restgaeld_sendt=rest)
+                for fid, rest in Fordring.objects.filter(debitorkonto_id=indd, restgaeld__gt=0)
+                .values_list("id", "restgaeld")], ignore_conflicts=True)
         if len(konti) == 2:
             rest = {kid: sum(Fordring.objects.filter(debitorkonto_id=kid).values_list("restgaeld", flat=True))
                     for kid, _, _ in konti}

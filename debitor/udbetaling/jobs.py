@@ -148,3 +148,13 @@ def opkraevning_af_periodekrav(ctx):
     n = periodekrav.opkraev(_kommune_id(ctx), ctx.as_of, int(ctx.konstant("varsel_dage")), dry_run=ctx.dry_run)
     ctx.count("created", n)
     ctx.log(f"{n} periodekrav med påmindelse til sagsbehandleren" + _tør(ctx))
+
+
+@batchjob("overdragelse-af-debitorkonto")
+def overdragelse_af_debitorkonto(ctx):
+    from debitor.udbetaling import overdragelse
+
+    r = overdragelse.overdrag(_kommune_id(ctx), ctx.as_of, dry_run=ctx.dry_run)
+    ctx.count("updated", r["flyttet"] + r["inddrivelse"])
+    ctx.log(f"{r['flyttet']} debitorkonti overdraget til tilflytningskommunen, {r['inddrivelse']} til inddrivelse"
+            + _tør(ctx))

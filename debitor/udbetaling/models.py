@@ -310,3 +310,28 @@ class Periodekrav(models.Model):
             models.UniqueConstraint(fields=["afdragsordning", "periode"], name="periodekrav_en_gang"),
             models.CheckConstraint(condition=Q(beloeb__gt=0), name="periodekrav_beloeb_positivt"),
         ]
+
+
+# ---------------------------------------------------------------- overdragelse-af-debitorkonto
+
+class Overdragelse(models.Model):
+    """A debitorkonto ky no longer has rights over, handed over once with its saldo (issue 14 #65):
+    to the kommune the debtor moved to (a new konto there with the open fordringer), or to
+    inddrivelse (every open fordring sent). The old konto and its history stay; its fordringer are
+    brought to 0 by a nedregulering each."""
+
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    debitorkonto = models.OneToOneField("debitor.Debitorkonto", on_delete=models.CASCADE, related_name="overdragelse")
+    aarsag = models.CharField("årsag", max_length=12, choices=[("flyttet", "Debitor er flyttet til en anden kommune"),
+                                                               ("inddrivelse", "Sendt til inddrivelse")])
+    til_kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ny_debitorkonto = models.ForeignKey("debitor.Debitorkonto", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    saldo = models.DecimalField(max_digits=14, decimal_places=2)
+    dato = models.DateField()
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "overdragelse"
+        verbose_name_plural = "overdragelser"

@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 MODELLER = ["udbetaling", "kvikudbetaling", "finansbilag", "indbetaling", "inddrivelseskrav", "periodekrav",
-            "finanskonto", "afdragsordning"]
+            "finanskonto", "afdragsordning", "overdragelse"]
 
 
 def test_changelists(settings, tmp_path):

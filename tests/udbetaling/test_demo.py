@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date(2026, 12, 7)
 JOBS = ["sf1590-e-transfer-payment-arbejdstid", "sf1590-e-transfer-payment", "nemkonto-collect-status",
         "sf1590-a-send-finansbilag", "sf1590-a-modtag-finansbilag-kvittering", "debitor-indbetaling",
-        "debitor-send-krav", "opkraevning-af-periodekrav"]
+        "debitor-send-krav", "opkraevning-af-periodekrav", "overdragelse-af-debitorkonto"]
 
 
 @pytest.fixture
@@ -45,6 +45,8 @@ def test_dry_runs_change_nothing(demo_data):
 
 def test_every_job_does_visible_work(demo_data):
     assert Udbetaling.objects.filter(kommune_id=101, status="afvist").exists()
+    k = run_job("overdragelse-af-debitorkonto", kommune=101, as_of=D)
+    assert k.status == "succeeded" and k.counts["updated"] >= 1, k.besked  # the konto sent to inddrivelse
     k = run_job("sf1590-e-transfer-payment-arbejdstid", kommune=101, as_of=D)
     assert k.status == "succeeded" and k.counts["updated"] == 2, k.log  # today's two kvikudbetalinger
     k = run_job("sf1590-e-transfer-payment", kommune=101, as_of=D)
