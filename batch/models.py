@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
-from ky.scoping import ScopedQuerySet
+from ky.core.scoping import ScopedQuerySet
 
 
 class KoerselStatus(models.TextChoices):
@@ -33,7 +33,7 @@ class Koersel(models.Model):
     """One run (attempt) of a batch job for a kommune (null: national) and as-of date."""
 
     job = models.CharField(max_length=100, db_index=True)
-    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="koersler")
+    kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="koersler")
     as_of = models.DateField("kørselsdato")
     dry_run = models.BooleanField(default=False)
     trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.COMMAND)
@@ -92,7 +92,7 @@ class Batchkonstant(models.Model):
     """A dated value of a job's constant for a kommune. The value in force on D
     is the row with the latest ``gyldig_fra`` ≤ D; with none, the catalogue's default."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="batchkonstanter")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.CASCADE, related_name="batchkonstanter")
     job = models.CharField(max_length=100)
     noegle = models.CharField("nøgle", max_length=60)
     vaerdi = models.JSONField("værdi")
@@ -112,7 +112,7 @@ class Batchkonstant(models.Model):
 class BatchkonstantAendring(models.Model):
     """Audit of every change of a batchkonstant (batch.md: who, when, old, new)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.CASCADE, related_name="+")
     job = models.CharField(max_length=100)
     noegle = models.CharField("nøgle", max_length=60)
     gyldig_fra = models.DateField()

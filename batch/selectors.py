@@ -1,19 +1,8 @@
 """Reads of the batch platform."""
 
-from django.db.models import Exists, OuterRef
-
 from batch import registry
 from batch.models import Batchkonstant, Koersel
-from cases.models import Kommune, Sag, User
-
-
-def kommuner_i_drift() -> list[int]:
-    """The kommuner a per-kommune job runs for when none is named: kommuner in operation, i.e. with
-    at least one user or sag (the 98 kommuner all exist; most have no data here)."""
-    return list(Kommune.objects.filter(
-        Exists(User.kommuner.through.objects.filter(kommune_id=OuterRef("pk")))
-        | Exists(Sag.objects.filter(kommune_id=OuterRef("pk")))
-    ).order_by("kode").values_list("kode", flat=True))
+from ky.core.selectors import kommuner_i_drift  # noqa: F401 (the per-kommune jobs' default scope)
 
 
 def koersler_for(user):

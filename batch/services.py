@@ -285,8 +285,8 @@ def saet_konstant(*, user, kommune_id: int, job: str, noegle: str, vaerdi, gyldi
     """Set (or plan) a batchkonstant value from ``gyldig_fra``; logs the change (who, when, old, new).
     Only a kommuneadmin of that kommune (or a superuser) may change it."""
     from batch.models import BatchkonstantAendring
-    from ky.roles import Role
-    from ky.scoping import user_kommune_codes
+    from ky.core.roles import Role
+    from ky.core.scoping import user_kommune_codes
 
     if not (user.is_superuser or (user.role == Role.KOMMUNEADMIN and kommune_id in (user_kommune_codes(user) or []))):
         raise PermissionError("Kun kommunens administrator må ændre batchkonstanter.")

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from batch import registry, selectors, services
-from cases.models import Kommune
-from ky.roles import Role
-from ky.scoping import user_kommune_codes
+from ky.core.models import Kommune
+from ky.core.roles import Role
+from ky.core.scoping import user_kommune_codes
 
 
 def _admin_kommuner(request) -> list[int]:

@@ -23,7 +23,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from batch.services import run_job  # noqa: E402
-from cases.models import Kommune  # noqa: E402
+from ky.core.models import Kommune  # noqa: E402
 
 K = 998
 AS_OF = dt.date(2026, 11, 23)

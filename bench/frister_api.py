@@ -36,9 +36,9 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from cases.models import User  # noqa: E402
+from ky.core.models import User  # noqa: E402
 from integrations.dfdg.models import Frist  # noqa: E402
-from ky.roles import Role  # noqa: E402
+from ky.core.roles import Role  # noqa: E402
 
 
 def free_port():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cases.models import Kommune, User
-from ky.roles import UNBOUND_ROLES, Role
+from ky.core.roles import UNBOUND_ROLES, Role
 
 
 class AccountError(Exception):
@@ -51,7 +51,7 @@ def _grant_drift_permissions(user: User) -> None:
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name="drift")
-    perms = Permission.objects.filter(content_type__app_label__in=["cases", "debitor", "batch", "integrations",
+    perms = Permission.objects.filter(content_type__app_label__in=["core", "cases", "debitor", "batch", "integrations",
                                                                    "sf2520", "underholdsbidrag"],
                                       codename__startswith="view_")
     group.permissions.add(*perms)

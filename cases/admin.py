@@ -1,21 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from cases import models as m
-
-
-@admin.register(m.User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "is_active"]
-    list_filter = ["role", "is_active", "kommuner"]
-    fieldsets = BaseUserAdmin.fieldsets + (("ky", {"fields": ("role", "kommuner")}),)
-    filter_horizontal = ["kommuner", "groups", "user_permissions"]
-
-
-@admin.register(m.Kommune)
-class KommuneAdmin(admin.ModelAdmin):
-    list_display = ["kode", "navn"]
-    search_fields = ["kode", "navn"]
 
 
 @admin.register(m.Person)
@@ -65,7 +50,7 @@ class OpgaveAdmin(admin.ModelAdmin):
     list_display = ["id", "kommune", "type", "status", "aarsag", "opgavepakke", "frist", "reserveret_af", "oprettet"]
     list_filter = ["status", "type", "kommune"]
     search_fields = ["=id", "=person__cpr", "titel"]
-    raw_id_fields = ["sag", "person", "debitorkonto", "reserveret_af", "afsluttet_af", "opgavepakke"]
+    raw_id_fields = ["sag", "person", "reserveret_af", "afsluttet_af", "opgavepakke"]
     list_select_related = ["kommune", "opgavepakke", "reserveret_af"]
     show_full_result_count = False
 
@@ -89,21 +74,3 @@ class AbonnementAdmin(admin.ModelAdmin):
     list_display = ["id", "kommune", "person", "type", "oprettet"]
     list_filter = ["kommune", "type"]
     raw_id_fields = ["person"]
-
-
-@admin.register(m.Adgangslog)
-class AdgangslogAdmin(admin.ModelAdmin):
-    list_display = ["tidspunkt", "brugernavn", "cpr", "visning"]
-    list_filter = ["tidspunkt"]
-    search_fields = ["=cpr", "brugernavn"]
-    date_hierarchy = "tidspunkt"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -46,3 +46,11 @@ def validate_cpr(value: str) -> None:
         normalize_cpr(value)
     except InvalidCPR as exc:
         raise ValidationError(str(exc), code="cpr") from None
+
+
+def foedselsdato(cpr: str) -> dt.date | None:
+    """The birth date of a 10-digit CPR by stdnum's century rule; None when it has none."""
+    try:
+        return stdnum_cpr.get_birth_date(cpr)
+    except Exception:
+        return None

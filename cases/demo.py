@@ -26,7 +26,7 @@ from cases.models import (
     SagStatus, User,
 )
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
-from ky.roles import Role
+from ky.core.roles import Role
 
 CHUNK = 50_000
 

@@ -1,53 +1,16 @@
-"""Domain core: kommuner, users, personer (CPR), sager, bevillinger, opgaver,
-opgavepakker and fordelingsnøgler, plus the access log."""
+"""Cases: personer (CPR), sager, bevillinger, opgaver,
+opgavepakker and fordelingsnøgler. Kommune, User and Adgangslog live in ky.core (re-exported here)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
 from cases.cpr import validate_cpr
-from ky.roles import Role
-from ky.scoping import ScopedQuerySet, scoped_manager
-
-
-class KommuneQuerySet(ScopedQuerySet):
-    kommune_path = "kode"
-
-
-class Kommune(models.Model):
-    """One of the 98 Danish kommuner, identified by its real 3-digit code."""
-
-    kode = models.PositiveSmallIntegerField(primary_key=True)
-    navn = models.CharField(max_length=60)
-
-    objects = KommuneQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["kode"]
-        verbose_name_plural = "kommuner"
-
-    def __str__(self):
-        return f"{self.kode} {self.navn}"
-
-
-class User(AbstractUser):
-    role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.SAGSBEHANDLER)
-    kommuner = models.ManyToManyField(Kommune, blank=True, related_name="brugere")
-
-    objects = UserManager()
-
-    class Meta:
-        verbose_name = "bruger"
-        verbose_name_plural = "brugere"
-
-    @property
-    def kommune_codes(self) -> list[int] | None:
-        from ky.scoping import user_kommune_codes
-
-        return user_kommune_codes(self)
+from ky.core.models import Adgangslog, Kommune, KommuneQuerySet, User  # noqa: F401 (re-exported: moved to ky.core)
+from ky.core.roles import Role  # noqa: F401 (re-exported)
+from ky.core.scoping import ScopedQuerySet, scoped_manager
 
 
 class Ydelsestype(models.TextChoices):
@@ -65,7 +28,7 @@ class PersonQuerySet(models.QuerySet):
     def for_user(self, user):
         """A person is visible to a kommune-bound user when any of its sager,
         bevillinger or debitorkonti belongs to one of the user's kommuner."""
-        from ky.scoping import user_kommune_codes
+        from ky.core.scoping import user_kommune_codes
 
         codes = user_kommune_codes(user)
         if codes is None:
@@ -268,9 +231,9 @@ class Opgave(models.Model):
     sag = models.ForeignKey(Sag, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver",
                             db_index=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
-    debitorkonto = models.ForeignKey(
-        "debitor.Debitorkonto", null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver"
-    )
+    # the MI 32 task's debitorkonto: a plain id here, so cases names no model of the app above it (issue
+    # 19); the database's foreign key (ON DELETE CASCADE) is debitor's, added by debitor/migrations/0004
+    debitorkonto_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     frist = models.DateField(null=True, blank=True)
     aktiveringsdato = models.DateField(null=True, blank=True)
     reserveret_af = models.ForeignKey(
@@ -371,21 +334,6 @@ class Abonnement(models.Model):
     class Meta:
         verbose_name_plural = "abonnementer"
         constraints = [models.UniqueConstraint(fields=["kommune", "person", "type"], name="abonnement_unik")]
-
-
-class Adgangslog(models.Model):
-    """Every read of a person's data by CPR (api.md): who, when, which CPR, which view."""
-
-    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    brugernavn = models.CharField(max_length=150)
-    tidspunkt = models.DateTimeField(auto_now_add=True, db_index=True)
-    cpr = models.CharField(max_length=10, db_index=True)
-    visning = models.CharField(max_length=200)
-
-    class Meta:
-        verbose_name = "adgangslog"
-        verbose_name_plural = "adgangslog"
-        ordering = ["-tidspunkt"]
 
 
 class Sletningslog(models.Model):

@@ -1,5 +1,5 @@
 """Reads of the case domain. Every function takes the user and starts from
-``for_user`` (ky.scoping)."""
+``for_user`` (ky.core.scoping)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def opgavepakker_for(user):
 
 def opgaver_for(user):
     return Opgave.objects.for_user(user).select_related(
-        "sag", "person", "debitorkonto", "reserveret_af", "opgavepakke"
+        "sag", "person", "reserveret_af", "opgavepakke"
     )
 
 

@@ -13,8 +13,8 @@ from cases.cpr import InvalidCPR, normalize_cpr
 from cases.models import (
     OPEN_STATUSES, Bevilling, BevillingStatus, Kommune, Opgave, Opgavepakke, OpgaveStatus, Person, Sag, SagStatus,
 )
-from ky.api import Conflict, DomainError
-from ky.scoping import user_kommune_codes
+from ky.core.api import Conflict, DomainError
+from ky.core.scoping import user_kommune_codes
 
 
 def check_kommune(user, kommune) -> Kommune:

@@ -10,7 +10,7 @@ from django.template.loader import select_template
 from cases import selectors, services
 from cases.filters import AARSAGER, OpgaveScreenFilter
 from cases.models import Opgave, Sag
-from ky.accesslog import log_cpr_reads
+from ky.core.accesslog import log_cpr_reads
 
 PAGE_SIZE = 50
 

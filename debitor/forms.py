@@ -1,7 +1,7 @@
 from django import forms
 
 from debitor.models import PosteringType
-from ky.beloeb import UgyldigtBeloeb, parse_beloeb
+from ky.core.beloeb import UgyldigtBeloeb, parse_beloeb
 
 
 class PosteringForm(forms.Form):

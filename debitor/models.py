@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Kilde(models.TextChoices):
@@ -24,7 +25,7 @@ class Fordringstype(models.TextChoices):
 
 class Debitorkonto(models.Model):
     # no index of its own: the unique (kommune, kontonr) serves every lookup by kommune
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="debitorkonti",
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="debitorkonti",
                                 db_index=False)
     kontonr = models.CharField(max_length=20)
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="debitorkonti")
@@ -61,7 +62,7 @@ class Fordring(models.Model):
     # keys would not ensure), and an import of a million fordringer pays one key check per row instead of two.
     # The kommune is then known to exist through the debitorkonto's own key; the unique (kommune, fordring_id)
     # serves lookups by kommune.
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="fordringer",
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="fordringer",
                                 db_constraint=False, db_index=False)
     debitorkonto = models.ForeignKey(Debitorkonto, on_delete=models.CASCADE, related_name="fordringer",
                                      db_constraint=False)
@@ -118,8 +119,8 @@ class ImportStatus(models.TextChoices):
 class KmdAktivImport(models.Model):
     """One import of a KMD Aktiv debitorkonto file: who, when, which file, what came of it."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="kmd_aktiv_importer")
-    bruger = models.ForeignKey("cases.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="kmd_aktiv_importer")
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tidspunkt = models.DateTimeField(auto_now_add=True)
     filnavn = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -174,10 +175,10 @@ class TilknytningsMaade(models.TextChoices):
 class Tilknytning(models.Model):
     """Audit of a caseworker's manual attachment of a debitorkonto (mi32.md: records who did what)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     debitorkonto = models.ForeignKey(Debitorkonto, on_delete=models.CASCADE, related_name="tilknytninger")
     opgave = models.ForeignKey("cases.Opgave", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    bruger = models.ForeignKey("cases.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     maade = models.CharField("måde", max_length=20, choices=TilknytningsMaade.choices)
     sag = models.ForeignKey("cases.Sag", on_delete=models.PROTECT, related_name="+")
     bevilling = models.ForeignKey("cases.Bevilling", null=True, blank=True, on_delete=models.PROTECT,
@@ -200,14 +201,14 @@ class PosteringType(models.TextChoices):
 class Fordringspostering(models.Model):
     """A covering, write-off or reduction on a fordring (seed 002: needs a sag)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     fordring = models.ForeignKey(Fordring, on_delete=models.CASCADE, related_name="posteringer")
     type = models.CharField(max_length=20, choices=PosteringType.choices)
     beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
     dato = models.DateField()
     restgaeld_foer = models.DecimalField("restgæld før", max_digits=14, decimal_places=2)
     restgaeld_efter = models.DecimalField("restgæld efter", max_digits=14, decimal_places=2)
-    bruger = models.ForeignKey("cases.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     oprettet = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager()

@@ -19,8 +19,8 @@ from debitor.models import (
     MI32_OPGAVETYPE, Debitorkonto, Fordring, Fordringspostering, Kilde, KmdAktivUpload, PosteringType, Tilknytning,
     TilknytningsMaade,
 )
-from ky.api import Conflict, DomainError
-from ky.beloeb import UgyldigtBeloeb, parse_beloeb
+from ky.core.api import Conflict, DomainError
+from ky.core.beloeb import UgyldigtBeloeb, parse_beloeb
 
 __all__ = ["import_kmd_aktiv", "start_kmd_aktiv_import", "koer_kmd_aktiv_import", "tilknyt", "registrer_postering"]
 
@@ -172,7 +172,7 @@ def kontroller_mi32_afslutning(user, opgave: Opgave):
 
 
 def _beloeb(value) -> Decimal:
-    if isinstance(value, str):  # a Danish amount as typed ('1.000' is 1000 kr., never 1 kr.; ky.beloeb)
+    if isinstance(value, str):  # a Danish amount as typed ('1.000' is 1000 kr., never 1 kr.; ky.core.beloeb)
         try:
             return parse_beloeb(value)
         except UgyldigtBeloeb as exc:

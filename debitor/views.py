@@ -9,12 +9,12 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 
 from cases import selectors as cs
-from cases.models import OPEN_STATUSES, Ydelsestype
+from cases.models import OPEN_STATUSES, Opgave, Ydelsestype
 from debitor import selectors, services
 from debitor.forms import KmdAktivUploadForm, PosteringForm
 from debitor.models import Fordring, KmdAktivImport, KmdAktivUpload, Mi32Aarsag
-from ky.api import DomainError
-from ky.roles import Role
+from ky.core.api import DomainError
+from ky.core.roles import Role
 
 
 def mi32_context(request, opgave) -> dict:
@@ -91,7 +91,7 @@ def postering(request, pk: int):
     sag_id = fordring.debitorkonto.sag_id
     if sag_id:
         return redirect("cases:sag", pk=sag_id)
-    opgave = fordring.debitorkonto.opgaver.filter(type="mi32").order_by("-id").first()
+    opgave = Opgave.objects.filter(debitorkonto_id=fordring.debitorkonto_id, type="mi32").order_by("-id").first()
     return redirect("cases:opgave", pk=opgave.pk) if opgave else redirect("cases:opgavepakker")
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_rq",
     "django_htmx",
+    "ky.core",
     "cases",
     "debitor",
     "integrations",
@@ -98,7 +99,7 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "cases.User"
+AUTH_USER_MODEL = "core.User"
 
 REDIS_URL = os.environ["REDIS_URL"]
 # One queue per batch category (batch.md), plus "default" for everything else.
@@ -147,11 +148,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "ky.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "ky.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "ky.api.exception_handler",
+    "EXCEPTION_HANDLER": "ky.core.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],

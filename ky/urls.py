@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases.forms import LoginForm
+from ky.core.forms import LoginForm
 from ky import views
 
 api_v1 = [

@@ -51,6 +51,14 @@ install() {
   fi
 }
 
+checks() {
+  # Run by `make test` before pytest; each stops the run with the reason.
+  "$PY" manage.py makemigrations --check --dry-run >/dev/null || { echo "ky: models changed without a migration (makemigrations --check)" >&2; exit 1; }
+  # the layers (README, "Layout of the code"): nothing imports upward
+  local out
+  out="$("$VENV/bin/lint-imports" --no-cache 2>&1)" || { echo "$out" >&2; echo "ky: an import runs against the layers (lint-imports)" >&2; exit 1; }
+}
+
 case "${1:-}" in
   install)
     install ;;
@@ -76,7 +84,7 @@ case "${1:-}" in
     shift
     install
     apt_install chromium openssh-server openssh-sftp-server poppler-utils
-    "$PY" manage.py makemigrations --check --dry-run >/dev/null || { echo "ky: models changed without a migration (makemigrations --check)" >&2; exit 1; }
+    checks
     exec "$VENV/bin/pytest" "$@" ;;
   *)
     echo "usage: $0 {install|run|test|worker}" >&2; exit 2 ;;

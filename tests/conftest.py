@@ -44,8 +44,8 @@ def _kommuner_after_flush(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        from cases.kommuner import KOMMUNER
-        from cases.models import Kommune
+        from ky.core.kommuner import KOMMUNER
+        from ky.core.models import Kommune
 
         Kommune.objects.bulk_create([Kommune(kode=k, navn=n) for k, n in KOMMUNER.items()], ignore_conflicts=True)
     yield

@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 
 from cases import models as m
 from debitor import models as dm
-from ky.roles import Role
+from ky.core.roles import Role
 
 
 def make_cpr(n: int, born: dt.date = dt.date(1980, 1, 1)) -> str:

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ky.accesslog import collect_cprs
+from ky.core.accesslog import collect_cprs
 from tests.factories import (
     BevillingFactory, DebitorkontoFactory, FordringFactory, OpgaveFactory, OpgavepakkeFactory, PersonFactory,
     SagFactory, UserFactory, make_cpr,

@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from batch import registry, selectors, services
 from batch.models import Batchkonstant, Koersel, KoerselStatus, Trigger
-from cases.models import Kommune
-from ky.api import Conflict, DomainError, RolePermission
-from ky.roles import Role
+from ky.core.models import Kommune
+from ky.core.api import Conflict, DomainError, RolePermission
+from ky.core.roles import Role
 
 
 def job_dict(spec: registry.JobSpec) -> dict:

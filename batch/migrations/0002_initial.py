@@ -19,12 +19,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='batchkonstant',
             name='kommune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batchkonstanter', to='cases.kommune'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batchkonstanter', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='koersel',
             name='kommune',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='koersler', to='cases.kommune'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='koersler', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='koersel',

@@ -5,9 +5,9 @@ from rest_framework.response import Response
 from cases import selectors, services
 from cases.api import filters, serializers as s
 from cases.models import Opgave
-from ky.accesslog import AccessLoggedMixin
-from ky.api import DomainError, RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import DomainError, RolePermission
+from ky.core.roles import Role
 
 CASE_READ = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 CASE_WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)

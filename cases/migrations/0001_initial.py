@@ -14,21 +14,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        # Kommune, User and Adgangslog were created here until issue 19 moved them to ky.core; their
+        # tables kept their names (cases_kommune, cases_user, cases_adgangslog): see ky/core/migrations/0001
+        ('core', '0001_initial'),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='Kommune',
-            fields=[
-                ('kode', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('navn', models.CharField(max_length=60)),
-            ],
-            options={
-                'verbose_name_plural': 'kommuner',
-                'ordering': ['kode'],
-            },
-        ),
         migrations.CreateModel(
             name='Opgavepakke',
             fields=[
@@ -92,49 +83,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='User',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('sagsbehandler', 'Sagsbehandler'), ('kommuneadmin', 'Kommuneadministrator'), ('drift', 'Drift'), ('jobcenter', 'Jobcenter'), ('star', 'STAR'), ('faggruppe', 'Faggruppe')], default='sagsbehandler', max_length=20, verbose_name='rolle')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('kommuner', models.ManyToManyField(blank=True, related_name='brugere', to='cases.kommune')),
-            ],
-            options={
-                'verbose_name': 'bruger',
-                'verbose_name_plural': 'brugere',
-            },
-            managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Adgangslog',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('brugernavn', models.CharField(max_length=150)),
-                ('tidspunkt', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('cpr', models.CharField(db_index=True, max_length=10)),
-                ('visning', models.CharField(max_length=200)),
-                ('bruger', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'adgangslog',
-                'verbose_name_plural': 'adgangslog',
-                'ordering': ['-tidspunkt'],
-            },
-        ),
-        migrations.CreateModel(
             name='Fordelingsnoegle',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -144,7 +92,7 @@ class Migration(migrations.Migration):
                 ('foedselsdag_fra', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('foedselsdag_til', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('team', models.CharField(blank=True, max_length=50)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fordelingsnoegler', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fordelingsnoegler', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'fordelingsnøgle',
@@ -159,7 +107,7 @@ class Migration(migrations.Migration):
                 ('titel', models.CharField(max_length=300)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('kassationsdato', models.DateField(blank=True, null=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dokumenter', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dokumenter', to='core.kommune')),
             ],
             options={
                 'verbose_name_plural': 'dokumenter',
@@ -177,7 +125,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('bevilget', 'Bevilget'), ('afslag', 'Afslag'), ('henlagt', 'Henlagt'), ('ophoert', 'Ophørt')], default='bevilget', max_length=10)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bevillinger', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bevillinger', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'bevilling',
@@ -190,7 +138,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('type', models.CharField(default='cpr', max_length=40)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='abonnementer', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='abonnementer', to='core.kommune')),
             ],
             options={
                 'verbose_name_plural': 'abonnementer',

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='opgave',
             name='kommune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opgaver', to='cases.kommune'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opgaver', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='opgave',
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='opgavepakke',
             name='kommune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opgavepakker', to='cases.kommune'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opgavepakker', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='opgave',
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sag',
             name='kommune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sager', to='cases.kommune'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sager', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='sag',
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='selvbetjeningskladde',
             name='kommune',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kladder', to='cases.kommune'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kladder', to='core.kommune'),
         ),
         migrations.AddField(
             model_name='selvbetjeningskladde',

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from cases.kommuner import KOMMUNER
+from ky.core.kommuner import KOMMUNER
 
 
 def load(apps, schema_editor):
-    Kommune = apps.get_model("cases", "Kommune")
+    Kommune = apps.get_model("core", "Kommune")
     Kommune.objects.bulk_create([Kommune(kode=k, navn=n) for k, n in KOMMUNER.items()], ignore_conflicts=True)
 
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('job', models.CharField(max_length=100)),
                 ('koersel_id', models.BigIntegerField(blank=True, null=True, verbose_name='kørsel-id')),
                 ('tidspunkt', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'sletningslog',

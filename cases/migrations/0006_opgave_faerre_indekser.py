@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='opgave',
             name='kommune',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='opgaver', to='cases.kommune'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='opgaver', to='core.kommune'),
         ),
         migrations.AlterField(
             model_name='opgave',

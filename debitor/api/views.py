@@ -12,9 +12,9 @@ from debitor.api import serializers as s
 from debitor.api.filters import DebitorkontoFilter
 from debitor.api.serializers import DebitorkontoSerializer
 from debitor.models import Fordring, KmdAktivImport, PosteringType
-from ky.accesslog import AccessLoggedMixin
-from ky.api import DomainError, RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import DomainError, RolePermission
+from ky.core.roles import Role
 
 
 class DebitorkontoViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
                 ('bevilling', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='cases.bevilling')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='core.kommune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='cases.person')),
                 ('sag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='cases.sag')),
             ],
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
                 ('debitorkonto', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fordringer', to='debitor.debitorkonto')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fordringer', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fordringer', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'fordring',

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('resume', models.JSONField(blank=True, default=dict, verbose_name='resumé')),
                 ('fejl', models.JSONField(blank=True, default=list)),
                 ('bruger', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kmd_aktiv_importer', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kmd_aktiv_importer', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'KMD Aktiv-import',
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('bevilling', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.bevilling')),
                 ('bruger', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('debitorkonto', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tilknytninger', to='debitor.debitorkonto')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('opgave', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.opgave')),
                 ('sag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.sag')),
             ],
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bruger', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('fordring', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posteringer', to='debitor.fordring')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'fordringspostering',

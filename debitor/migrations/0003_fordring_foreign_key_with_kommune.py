@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='debitorkonto',
             name='kommune',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='cases.kommune'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='debitorkonti', to='core.kommune'),
         ),
         migrations.AlterField(
             model_name='fordring',
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fordring',
             name='kommune',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='fordringer', to='cases.kommune'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='fordringer', to='core.kommune'),
         ),
         migrations.AddConstraint(
             model_name='debitorkonto',

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from ky.api import DomainError
+from cases.cpr import foedselsdato
+from ky.core.api import DomainError
 
 from .models import Adresse, Bidrag, Bidragsperson, Meddelelse, UBSag
 
@@ -28,7 +29,6 @@ FELTER = ("kommunekode", "vejkode", "husnr", "etage", "side", "postnr", "udland"
 
 def rens_cpr(v) -> str | None:
     """api.md: input may carry a dash (DDMMYY-SSSS), output never does."""
-    from .services import foedselsdato
     if not isinstance(v, str):
         return None
     v = v.replace("-", "")
@@ -150,7 +150,7 @@ def er_groenland(kommunekode) -> bool:
 def synlig_for(user, cpr: str) -> bool:
     """A kommune-bound user reads the address of a CPR on a sag of its own kommuner only (BB, BP or
     BPL); drift (unbound) reads all."""
-    from ky.scoping import user_kommune_codes
+    from ky.core.scoping import user_kommune_codes
     codes = user_kommune_codes(user)
     if codes is None:
         return True
@@ -278,7 +278,7 @@ def adresser_til_uddata(koersel) -> None:
     fed, no bopælskommune or udland: we hold no foreign address); a payout to the kommune carries
     the kommune's name instead. Claim (3.4.1): the BPL's "adresse fra P-data excl. Grønland" (a
     Greenland address gives only groenland: true). Two UPDATEs."""
-    from cases.models import Kommune
+    from ky.core.models import Kommune
 
     from .models import Afkraevning, Udbetaling
     ukendt = "a.cpr IS NULL OR a.udland OR a.kommunekode IS NULL"

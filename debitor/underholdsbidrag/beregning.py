@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import calendar
 
-from ky.bankdage import er_bankdag, foerste_bankdag_efter, foerste_bankdag_fra, helligdage  # noqa: F401 (part of this module's API)
+from ky.core.bankdage import er_bankdag, foerste_bankdag_efter, foerste_bankdag_fra, helligdage  # noqa: F401 (part of this module's API)
 
 OERE = Decimal("0.01")
 FREKVENS_MDR = {"M": 1, "K": 3, "H": 6, "A": 12}
@@ -59,7 +59,7 @@ def fmt(beloeb: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- bank days
-# contract "Udbetalingsdato"; seed 004, 3.3.2 — the calendar itself is shared: ky.bankdage
+# contract "Udbetalingsdato"; seed 004, 3.3.2 — the calendar itself is shared: ky.core.bankdage
 
 
 def uge_mandag(d: dt.date) -> dt.date:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Frekvens(models.TextChoices):
@@ -36,7 +36,7 @@ class Tilslutning(models.Model):
 
     FORMER = ("pbs", "standardcheck")
 
-    kommune = models.OneToOneField("cases.Kommune", on_delete=models.CASCADE, related_name="ub_tilslutning")
+    kommune = models.OneToOneField("core.Kommune", on_delete=models.CASCADE, related_name="ub_tilslutning")
     pbs_start = models.DateField(null=True, blank=True)
     pbs_slut = models.DateField(null=True, blank=True)
     standardcheck_start = models.DateField(null=True, blank=True)
@@ -62,7 +62,7 @@ class Tilslutning(models.Model):
 class UBSag(models.Model):
     """A sag = one BB with its BP, bidrag and BPL (seed 004, 3.1.1.0)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="ub_sager")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="ub_sager")
     omraade = models.PositiveIntegerField(default=1)
     bb_cpr = models.CharField(max_length=10)
     bb_statuskode = models.PositiveSmallIntegerField(default=0)
@@ -136,7 +136,7 @@ class Bidragspligtig(models.Model):
 class Bidrag(models.Model):
     """Individ 221. Identified by bidragsart and BPL on a BP (seed 004, 3.1.1.0)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="bidrag")
     bidragsart = models.PositiveSmallIntegerField()
     bpl_cpr = models.CharField(max_length=10)
@@ -191,7 +191,7 @@ class Anmodning(models.Model):
 class Beregning(models.Model):
     """A computed item (individ 231/232/233/T/F)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="beregninger")
     bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="beregninger")
     bidrag = models.ForeignKey(Bidrag, null=True, blank=True, on_delete=models.SET_NULL, related_name="beregninger")
@@ -229,7 +229,7 @@ class Beregning(models.Model):
 class Meddelelse(models.Model):
     """Advis or fejl written by a run or a registration."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     art = models.CharField(max_length=6, default="advis")  # advis / fejl
     nr = models.CharField(max_length=4)
     tekst = models.TextField()
@@ -242,7 +242,7 @@ class Meddelelse(models.Model):
 
 
 class Udbetaling(models.Model):
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
     # kept when the sag is cleaned up (seed 004, 3.1.1.6): the run's payout journal
     sag = models.ForeignKey(UBSag, null=True, blank=True, on_delete=models.SET_NULL, related_name="udbetalinger")
@@ -257,7 +257,7 @@ class Udbetaling(models.Model):
 
 
 class Afkraevning(models.Model):
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
     bpl = models.CharField(max_length=10)
     afkraevningskommune = models.PositiveIntegerField(null=True, blank=True)
@@ -271,7 +271,7 @@ class Afkraevning(models.Model):
 
 
 class Postering(models.Model):
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
     konto = models.CharField(max_length=20)
     kontogruppe = models.CharField(max_length=20)
@@ -286,7 +286,7 @@ class Postering(models.Model):
 class Anmodningsbrev(models.Model):
     """The anmodning letter, written 5 weeks before the forfaldsdato (seed 004, 3.2.1)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     koersel = models.ForeignKey("batch.Koersel", on_delete=models.CASCADE, related_name="+")
     sag = models.ForeignKey(UBSag, on_delete=models.CASCADE, related_name="anmodningsbreve")
     bp = models.ForeignKey(Bidragsperson, on_delete=models.CASCADE, related_name="+")
@@ -306,7 +306,7 @@ class Kontoplan(models.Model):
     tilgodehavende may be specified on bidragskode and bidragsart, afregningskonti on udbetalingsform,
     the other groups not at all."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.CASCADE, related_name="+")
     kontogruppe = models.CharField(max_length=20)
     bidragskode = models.CharField(max_length=2, null=True, blank=True)
     bidragsart = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -345,7 +345,7 @@ class Registerindsigt(models.Model):
     registerindsigt"), blank ("ingen oplysninger registreret") when the personnummer is not on the
     register. An identical request not yet produced is fejl 195."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     cpr = models.CharField(max_length=10)
     bestilt = models.DateTimeField(auto_now_add=True)
     bestilt_af = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

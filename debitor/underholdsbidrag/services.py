@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from stdnum.dk import cpr as stdcpr
 
-from ky.api import DomainError
+from cases.cpr import foedselsdato  # noqa: F401 (re-exported; moved to cases.cpr, issue 19)
+from ky.core.api import DomainError
 
 from . import beregning as b
 from .kontering import FALLBACK_KONTO, KONTOGRUPPER  # noqa: F401
@@ -90,13 +90,6 @@ class Fejlsamler:
 
 def advis(nr: str, tekst: str | None = None) -> dict:
     return {"nr": nr, "tekst": tekst or ADVIS.get(nr) or b.ADVIS_TEKST.get(nr, "")}
-
-
-def foedselsdato(cpr: str) -> dt.date | None:
-    try:
-        return stdcpr.get_birth_date(cpr)
-    except Exception:
-        return None
 
 
 def bp_foedselsdato(cpr: str) -> dt.date | None:
@@ -408,7 +401,7 @@ def opret_sag(*, user_kommuner, data: dict) -> tuple[UBSag, list[dict]]:
     kommune = data.get("kommune")
     if not isinstance(kommune, int) or (user_kommuner is not None and kommune not in user_kommuner):
         raise DomainError(FEJL["190"], kode="190", felt="kommune")
-    from cases.models import Kommune
+    from ky.core.models import Kommune
     if not Kommune.objects.filter(pk=kommune).exists():
         raise DomainError(FEJL["190"], kode="190", felt="kommune")
     omraade = _int(data.get("omraade", 1), "omraade", f, 0, 9999, 1)
@@ -914,7 +907,7 @@ def bestil_registerindsigt(*, user, user_kommuner, data) -> tuple[Registerindsig
     from django.db import IntegrityError
 
     from cases.cpr import InvalidCPR, normalize_cpr
-    from cases.models import Kommune
+    from ky.core.models import Kommune
     f = Fejlsamler()
     if not isinstance(data, dict):
         raise DomainError("Ugyldig forespørgsel.")

@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ky.accesslog import collect_cprs, log_cpr_reads
-from ky.api import DomainError
-from ky.roles import Role
-from ky.scoping import user_kommune_codes
+from ky.core.accesslog import collect_cprs, log_cpr_reads
+from ky.core.api import DomainError
+from ky.core.roles import Role
+from ky.core.scoping import user_kommune_codes
 
 from . import beregning as b
 from . import selectors, services

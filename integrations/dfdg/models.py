@@ -9,7 +9,7 @@ samtaletype" is a PostgreSQL partial unique index (``en_aaben_frist``).
 from django.db import models
 from django.db.models import Q
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Samtaletype(models.IntegerChoices):
@@ -50,7 +50,7 @@ class Booking(models.Model):
 
 
 class Frist(models.Model):
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="dfdg_frister")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="dfdg_frister")
     cpr = models.CharField("CPR-nummer", max_length=10)
     samtaletype = models.PositiveSmallIntegerField(choices=Samtaletype.choices)
     fristdato = models.DateField()

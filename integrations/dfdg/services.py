@@ -22,8 +22,8 @@ from integrations.dfdg.models import (
     Kontaktgruppe, RequestId, Samtaletype,
 )
 from integrations.dfdg.states import Event
-from ky.api import Conflict, DomainError
-from ky.scoping import sees_all_kommuner
+from ky.core.api import Conflict, DomainError
+from ky.core.scoping import sees_all_kommuner
 
 # seed 003, CreateFrist: fejlkode 8301
 KODE_8301 = "8301"

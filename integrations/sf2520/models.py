@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from integrations.models import Fil, FilStatus, Loebenummer as IntegrationsLoebenummer, Retning, fil_manager  # noqa: F401
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class AftaleStatus(models.TextChoices):
@@ -19,7 +19,7 @@ class Betalingsadministrationsaftale(models.Model):
     """UDK Betalingsadministration's agreement on child support for a borger (SF2530 answer)."""
 
     aftale_id = models.CharField("aftale-id", max_length=20)
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     cpr = models.CharField("CPR-nummer", max_length=10)
     person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     maanedligt_beloeb = models.DecimalField("månedligt beløb", max_digits=12, decimal_places=2)
@@ -58,7 +58,7 @@ class Effektuering(models.Model):
     """A month's payout of a bevilling: draft (kladde), awaiting approval, or final."""
 
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="effektueringer")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
     maaned = models.DateField("måned")  # first day of the calendar month
     periode_fra = models.DateField()
@@ -174,7 +174,7 @@ class Modregning(models.Model):
 
     effektuering = models.OneToOneField(Effektuering, on_delete=models.PROTECT, related_name="modregning_linje")
     aftale = models.ForeignKey(Betalingsadministrationsaftale, on_delete=models.PROTECT, related_name="modregninger")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     maaned = models.DateField()
     beloeb = models.DecimalField(max_digits=12, decimal_places=2)
     modregnings_id = models.CharField(max_length=20, unique=True)  # "KY" + effektuering id: never repeats

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from integrations.exchange import AfvistFil  # noqa: F401 - raised by modtag_svar (tests import it here)
 from integrations.sf2520.models import Effektuering, Modregning, OpgaveAarsag
-from ky.bankdage import sidste_bankdag_i_maaned
+from ky.core.bankdage import sidste_bankdag_i_maaned
 
 YDELSER_MED_MODREGNING = ("KTH", "UDH", "HTF")  # sf2520.md: kontanthjælp, uddannelseshjælp, HTF
 
@@ -20,12 +20,12 @@ def maaned_af(d: dt.date) -> tuple[dt.date, dt.date]:
 
 def sidste_bankdag(d: dt.date) -> dt.date:
     """The last bank day of ``d``'s month: kontanthjælp is paid in arrears on the month's last
-    bank day (the shared calendar of ky.bankdage)."""
+    bank day (the shared calendar of ky.core.bankdage)."""
     return sidste_bankdag_i_maaned(d)
 
 
 def _kr_sql(expr: str) -> str:
-    """SQL giving ``expr`` (numeric) as a Danish amount without unit, "5.100,50" (as ky.beloeb.format_kr)."""
+    """SQL giving ``expr`` (numeric) as a Danish amount without unit, "5.100,50" (as ky.core.beloeb.format_kr)."""
     return f"translate(to_char({expr}, 'FM999,999,999,990.00'), ',.', '.,')"
 
 
@@ -499,7 +499,7 @@ def godkend_effektuering(user, eff: Effektuering) -> Effektuering:
     from django.utils import timezone
 
     from cases.models import Opgave
-    from ky.api import Conflict
+    from ky.core.api import Conflict
 
     with transaction.atomic():
         eff = Effektuering.objects.select_for_update().get(pk=eff.pk)
@@ -517,7 +517,7 @@ def kontroller_opgave_afslutning(user, opgave) -> None:
     """A "godkend-effektuering" task closes by approving its effektuering (godkend_effektuering);
     closed any other way (cases task API: udført/annulleret) the effektuering would wait forever
     with no open task. Registered in cases.services.AFSLUTNING_KONTROL."""
-    from ky.api import Conflict
+    from ky.core.api import Conflict
 
     eid = (opgave.data or {}).get("effektuering")
     if Effektuering.objects.filter(pk=eid, status="afventer_godkendelse").exists():
@@ -531,8 +531,8 @@ def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) ->
     from django.db import transaction
 
     from integrations.sf2520.models import BeloebKorrektion
-    from ky.api import Conflict, DomainError
-    from ky.beloeb import UgyldigtBeloeb, parse_beloeb
+    from ky.core.api import Conflict, DomainError
+    from ky.core.beloeb import UgyldigtBeloeb, parse_beloeb
 
     if felt not in ("brutto", "modregning"):
         raise DomainError("Kun brutto eller modregning kan rettes.", "felt", "felt")
@@ -542,7 +542,7 @@ def korriger_beloeb(user, eff: Effektuering, felt: str, ny, begrundelse: str) ->
         if not Decimal(ny).is_finite():
             raise DomainError("Beløbet er ikke et tal.", "beloeb", "beloeb")
         ny = Decimal(ny).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    else:  # typed by a caseworker: Danish, "5.100,50" (ky.beloeb)
+    else:  # typed by a caseworker: Danish, "5.100,50" (ky.core.beloeb)
         try:
             ny = parse_beloeb(ny)
         except UgyldigtBeloeb as exc:

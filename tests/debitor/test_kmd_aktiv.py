@@ -242,7 +242,7 @@ def test_rows_touching_another_sources_konto_or_fordring_are_rejected():
     konto = ub.debitorkonto
     konto.refresh_from_db()
     assert ub.debitorkonto.kontonr == "UB0202801234" and ub.restgaeld == 900 and konto.ydelsestype == ""
-    assert not Opgave.objects.filter(debitorkonto=konto).exists()
+    assert not Opgave.objects.filter(debitorkonto_id=konto.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)

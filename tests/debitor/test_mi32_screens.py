@@ -3,6 +3,7 @@ import io
 import pytest
 
 from cases.models import Opgave
+from debitor.models import Debitorkonto
 from debitor.kmd_aktiv import HEADER, import_file
 from tests.factories import BevillingFactory, UserFactory
 
@@ -91,7 +92,7 @@ def test_fordring_operations_on_sag_page(client):
                                                                   "dato": "2026-01-05"}, follow=True).content.decode()
     assert "ikke tilknyttet en sag" in html and not Fordringspostering.objects.exists()
     b = BevillingFactory(person=konto.person, sag__person=konto.person)
-    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto=konto).pk}/tilknyt/", {"bevilling": b.pk})
+    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto_id=konto.pk).pk}/tilknyt/", {"bevilling": b.pk})
     sag_url = f"/sager/{b.sag_id}/"
     html = client.get(sag_url).content.decode()
     assert "Registrér</button>" in html and 'name="beloeb"' in html
@@ -117,7 +118,7 @@ def test_fordring_operations_on_sag_page(client):
 
 @pytest.mark.django_db
 def test_postering_form_reads_danish_amounts(client):
-    """'1.000' typed on the sag page is 1000 kr. (ky.beloeb), never 1 kr.; '2.50' is ambiguous and refused."""
+    """'1.000' typed on the sag page is 1000 kr. (ky.core.beloeb), never 1 kr.; '2.50' is ambiguous and refused."""
     from debitor.models import Debitorkonto, Fordring, Fordringspostering
 
     UserFactory(username="sb", kommuner=[101])
@@ -126,7 +127,7 @@ def test_postering_form_reads_danish_amounts(client):
     f = Fordring.objects.get(debitorkonto=konto)
     b = BevillingFactory(person=konto.person, sag__person=konto.person)
     client.login(username="sb", password="hemmelig-kode")
-    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto=konto).pk}/tilknyt/", {"bevilling": b.pk})
+    client.post(f"/debitor/opgaver/{Opgave.objects.get(debitorkonto_id=konto.pk).pk}/tilknyt/", {"bevilling": b.pk})
     url = f"/debitor/fordringer/{f.pk}/postering/"
     html = client.post(url, {"type": "daekning", "beloeb": "1.000", "dato": "2026-01-05"}, follow=True).content.decode()
     assert "større end restgælden" in html
@@ -146,7 +147,7 @@ def test_task_page_candidates_are_the_borgers_in_the_kontos_kommune(client):
 
     UserFactory(username="sb2k", kommuner=[101, 751])
     _import(1)
-    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    opgave = Opgave.objects.get(type="mi32", debitorkonto_id=Debitorkonto.objects.get(kontonr="D-0").pk)
     egen = BevillingFactory(person=opgave.person, sag__person=opgave.person, kmd_aktiv_bevillingsnr="777")
     aarhus_bev = BevillingFactory(uden_sag=True, kommune_id=751, person=opgave.person, kmd_aktiv_bevillingsnr="778")
     aarhus_sag = SagFactory(kommune_id=751, person=opgave.person)
@@ -178,7 +179,7 @@ def test_tilknyt_screen_bad_input_is_a_message_not_a_500(client, data):
 
     UserFactory(username="sb", kommuner=[101])
     _import(1)
-    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    opgave = Opgave.objects.get(type="mi32", debitorkonto_id=Debitorkonto.objects.get(kontonr="D-0").pk)
     client.login(username="sb", password="hemmelig-kode")
     r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", data, follow=True)
     assert r.status_code in (200, 404)
@@ -193,7 +194,7 @@ def test_tilknyt_screen_only_for_sagsbehandlere(client, role):
 
     UserFactory(username="adm", role=role, kommuner=[101])
     _import(1)
-    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    opgave = Opgave.objects.get(type="mi32", debitorkonto_id=Debitorkonto.objects.get(kontonr="D-0").pk)
     client.login(username="adm", password="hemmelig-kode")
     assert "Opret ny sag</button>" not in client.get(f"/opgaver/{opgave.pk}/").content.decode()
     r = client.post(f"/debitor/opgaver/{opgave.pk}/tilknyt/", {"ydelsestype": "KTH"})
@@ -237,7 +238,7 @@ def test_import_log_screen_for_the_kommunes_admins(client):
 def test_task_page_shows_the_reason_in_danish_once(client):
     UserFactory(username="sb", kommuner=[101])
     _import(1)
-    opgave = Opgave.objects.get(type="mi32", debitorkonto__kontonr="D-0")
+    opgave = Opgave.objects.get(type="mi32", debitorkonto_id=Debitorkonto.objects.get(kontonr="D-0").pk)
     client.login(username="sb", password="hemmelig-kode")
     html = client.get(f"/opgaver/{opgave.pk}/").content.decode()
     assert html.count("Bevillingsnummer mangler (tabt ved migrering)") == 1 and "mangler_bevillingsnr" not in html

@@ -1,10 +1,10 @@
-"""Danish amounts as caseworkers type them (ky.beloeb): '.' between thousands, ',' before øre."""
+"""Danish amounts as caseworkers type them (ky.core.beloeb): '.' between thousands, ',' before øre."""
 
 from decimal import Decimal
 
 import pytest
 
-from ky.beloeb import UgyldigtBeloeb, format_kr, parse_beloeb
+from ky.core.beloeb import UgyldigtBeloeb, format_kr, parse_beloeb
 
 LAESES_IKKE = "Beløbet kan ikke læses: skriv det med komma før ører og evt. punktum mellem tusinder"
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from batch import registry, selectors, services
 from batch.models import Trigger
-from cases.models import Kommune
+from ky.core.models import Kommune
 
 
 class Command(BaseCommand):

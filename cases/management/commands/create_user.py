@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import accounts
-from ky.roles import Role
+from ky.core.roles import Role
 
 
 class Command(BaseCommand):

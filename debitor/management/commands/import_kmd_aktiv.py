@@ -6,7 +6,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from debitor import services
-from ky.api import DomainError
+from ky.core.api import DomainError
 
 
 class Command(BaseCommand):

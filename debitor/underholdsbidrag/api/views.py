@@ -11,10 +11,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ky.accesslog import AccessLoggedMixin
-from ky.api import CASE_ROLES, DomainError, RolePermission
-from ky.roles import Role
-from ky.scoping import user_kommune_codes
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import CASE_ROLES, DomainError, RolePermission
+from ky.core.roles import Role
+from ky.core.scoping import user_kommune_codes
 
 from .. import selectors, services
 from ..models import Registerindsigt, Sats, Tilslutning, UBSag
@@ -209,7 +209,7 @@ class TilslutningList(TilslutningBase):
 
 class TilslutningDetail(TilslutningBase):
     def _kommune(self, request, kommune):
-        from cases.models import Kommune
+        from ky.core.models import Kommune
         return get_object_or_404(Kommune.objects.for_user(request.user), pk=kommune)
 
     def _svar(self, request, kommune, **extra):
@@ -245,7 +245,7 @@ class Stamkort(Base):
         from weasyprint import HTML
 
         sag = get_object_or_404(selectors.sager_for(request.user), pk=pk)
-        from ky.accesslog import collect_cprs, log_cpr_reads
+        from ky.core.accesslog import collect_cprs, log_cpr_reads
         data = selectors.sag_dict(sag)
         log_cpr_reads(request.user, collect_cprs(data), f"API {request.path}")
         html = render_to_string("underholdsbidrag/stamkort_pdf.html",
@@ -328,7 +328,7 @@ class RegisterindsigtPdf(Base):
         from django.template.loader import render_to_string
         from weasyprint import HTML
 
-        from ky.accesslog import log_cpr_reads
+        from ky.core.accesslog import log_cpr_reads
         r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
         log_cpr_reads(request.user, [r.cpr], f"API {request.path}")
         html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r, "i": r.indhold})

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('standardcheck_slut', models.DateField(blank=True, null=True)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
-                ('kommune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ub_tilslutning', to='cases.kommune')),
+                ('kommune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ub_tilslutning', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'tilslutning',

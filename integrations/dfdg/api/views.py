@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from integrations.dfdg import selectors, services
 from integrations.dfdg.api import serializers as s
-from ky.accesslog import AccessLoggedMixin
-from ky.api import RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import RolePermission
+from ky.core.roles import Role
 
 READ = (Role.JOBCENTER, Role.STAR)
 WRITE = (Role.JOBCENTER,)

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
                 ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='frister', to='dfdg.booking')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_frister', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_frister', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'frist',

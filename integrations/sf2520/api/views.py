@@ -5,9 +5,9 @@ from rest_framework.response import Response
 
 from integrations.sf2520 import selectors, services
 from integrations.sf2520.models import Betalingsadministrationsaftale, Effektuering, SendtFil
-from ky.accesslog import AccessLoggedMixin
-from ky.api import RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import RolePermission
+from ky.core.roles import Role
 
 
 class AftaleSerializer(serializers.ModelSerializer):

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('aktiv', 'Aktiv'), ('ophoert', 'Ophørt')], default='aktiv', max_length=10)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('aendret', models.DateTimeField(auto_now=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.person')),
             ],
             options={
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='effektueringer', to='cases.bevilling')),
                 ('forrige', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sf2520.effektuering')),
                 ('godkendt_af', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
             ],
             options={
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('art', models.CharField(choices=[('SF2520', 'SF2520 modregninger'), ('SF2530_FORESP', 'SF2530 forespørgsel')], max_length=20)),
                 ('sidste', models.PositiveIntegerField(default=0)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
         ),
         migrations.CreateModel(
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('modregnings_id', models.CharField(max_length=20, unique=True)),
                 ('aftale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='modregninger', to='sf2520.betalingsadministrationsaftale')),
                 ('effektuering', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='modregning_linje', to='sf2520.effektuering')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name_plural': 'modregninger',
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('antal', models.PositiveIntegerField(default=0)),
                 ('fejl', models.TextField(blank=True)),
                 ('modtaget', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
         ),
         migrations.CreateModel(
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('kvitteret', models.DateTimeField(blank=True, null=True)),
                 ('senders_file_id', models.UUIDField(unique=True)),
                 ('afvist_aarsag', models.TextField(blank=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'sendt fil',

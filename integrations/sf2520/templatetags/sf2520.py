@@ -1,11 +1,11 @@
 from django import template
 
-from ky.beloeb import format_kr
+from ky.core.beloeb import format_kr
 
 register = template.Library()
 
 
 @register.filter
 def kr(beloeb):
-    """5100.5 -> "5.100,50 kr." (ky.beloeb)."""
+    """5100.5 -> "5.100,50 kr." (ky.core.beloeb)."""
     return format_kr(beloeb)

@@ -8,7 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from debitor.underholdsbidrag.adresser import FELTER, gem_adresser
-from ky.api import DomainError
+from ky.core.api import DomainError
 
 SAND = {"1", "ja", "j", "true", "sand", "x"}
 
