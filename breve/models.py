@@ -11,14 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Brevhoved(models.Model):
     """The kommune's name and address as the letterhead shows them, and whether it has a print
     agreement (an exempt citizen's letter needs one)."""
 
-    kommune = models.OneToOneField("cases.Kommune", primary_key=True, on_delete=models.CASCADE,
+    kommune = models.OneToOneField("core.Kommune", primary_key=True, on_delete=models.CASCADE,
                                    related_name="brevhoved")
     afsender = models.CharField("afsender", max_length=120, help_text="fx 'Københavns Kommune, Borgerservice'")
     adresse = models.CharField(max_length=120)
@@ -53,7 +53,7 @@ class Kanal(models.TextChoices):
 class Brev(models.Model):
     """A letter to a citizen or a party (contract breve.md): klar -> sendt | fejlet."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="breve")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="breve")
     type = models.CharField(max_length=60)
     sag = models.ForeignKey("cases.Sag", null=True, blank=True, on_delete=models.CASCADE, related_name="breve")
     ub_sag = models.ForeignKey("underholdsbidrag.UBSag", null=True, blank=True, on_delete=models.SET_NULL,
@@ -104,7 +104,7 @@ class Brev(models.Model):
 class Liste(models.Model):
     """A list for the kommune's own staff (advisliste, udbetalingsjournal ...), per run or ordered."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="lister")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="lister")
     type = models.CharField(max_length=60)
     titel = models.CharField(max_length=300)
     koersel = models.ForeignKey("batch.Koersel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -138,7 +138,7 @@ class RapportStatus(models.TextChoices):
 class Rapport(models.Model):
     """A report a user ordered; produced by ``fasterapporter`` (seed 000, nr. 66) as a Liste."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="rapporter")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="rapporter")
     type = models.CharField(max_length=60)
     parametre = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=RapportStatus.choices, default=RapportStatus.BESTILT)
@@ -169,7 +169,7 @@ class IndgaaendeStatus(models.TextChoices):
 class IndgaaendeDokument(models.Model):
     """A document from the fordelingskomponent (SF2900), to be placed on a sag (seed 000, nr. 82)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     sf2900_id = models.CharField("SF2900 dokument-id", max_length=60)
     cpr = models.CharField(max_length=10, blank=True, default="")
     sag_id_angivet = models.BigIntegerField(null=True, blank=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connection
 
-from ky.api import DomainError
+from ky.core.api import DomainError
 
 
 def _rows(sql: str, params) -> list[dict]:

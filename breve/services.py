@@ -24,7 +24,7 @@ from breve.models import Brev, BrevStatus, Brevhoved, Kanal, Liste, Rapport, Rap
 from breve.render import renderer
 from breve.templatetags.breve import as_date
 from cases.models import Dokument, Kommune, Person, Sag
-from ky.api import DomainError
+from ky.core.api import DomainError
 
 OPGAVETYPE_FEJLET = "brev-fejlet"
 

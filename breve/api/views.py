@@ -11,10 +11,10 @@ from rest_framework.response import Response
 
 from breve import selectors, services
 from breve.api import filters, serializers as s
-from ky.accesslog import AccessLoggedMixin, log_cpr_reads
-from ky.api import CASE_ROLES, RolePermission
-from ky.roles import Role
-from ky.scoping import user_kommune_codes
+from ky.core.accesslog import AccessLoggedMixin, log_cpr_reads
+from ky.core.api import CASE_ROLES, RolePermission
+from ky.core.roles import Role
+from ky.core.scoping import user_kommune_codes
 
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 CSV = {(200, "text/csv"): OpenApiTypes.STR}

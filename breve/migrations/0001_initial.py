@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Brevhoved',
             fields=[
-                ('kommune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='brevhoved', serialize=False, to='cases.kommune')),
+                ('kommune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='brevhoved', serialize=False, to='core.kommune')),
                 ('afsender', models.CharField(help_text="fx 'Københavns Kommune, Borgerservice'", max_length=120, verbose_name='afsender')),
                 ('adresse', models.CharField(max_length=120)),
                 ('postnr', models.CharField(max_length=4)),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('kvittering', models.TextField(blank=True, default='')),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('koersel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='batch.koersel')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'forsendelse',
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('noegle', models.CharField(blank=True, max_length=120, null=True)),
                 ('dokument', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='brev', to='cases.dokument')),
                 ('koersel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='batch.koersel')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='breve', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='breve', to='core.kommune')),
                 ('opgave', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.opgave')),
                 ('sag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='breve', to='cases.sag')),
                 ('ub_sag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='breve', to='underholdsbidrag.ubsag')),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('afventer', 'Afventer fordeling'), ('godkendt', 'Godkendt på sag'), ('opgave', 'Opgave oprettet')], default='afventer', max_length=10)),
                 ('aarsag', models.CharField(blank=True, default='', max_length=200)),
                 ('dokument', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indgaaende', to='cases.dokument')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('opgave', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.opgave')),
                 ('sag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.sag')),
             ],
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('csv', models.TextField(blank=True, null=True)),
                 ('dokument', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='liste', to='cases.dokument')),
                 ('koersel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='batch.koersel')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lister', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lister', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'liste',
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('fejl', models.TextField(blank=True, default='')),
                 ('bestilt_af', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('koersel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='batch.koersel')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rapporter', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rapporter', to='core.kommune')),
                 ('liste', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rapport', to='breve.liste')),
             ],
             options={

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from ky.beloeb import format_kr
+from ky.core.beloeb import format_kr
 
 register = template.Library()
 

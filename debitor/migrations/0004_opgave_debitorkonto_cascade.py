@@ -29,7 +29,7 @@ ALTER TABLE cases_opgave ADD CONSTRAINT cases_opgave_debitorkonto_id_b7a5251b_fk
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_opgave_debitorkonto_id'),
+        ('cases', '0008_opgave_debitorkonto_id'),
         ('debitor', '0003_fordring_foreign_key_with_kommune'),
     ]
 

@@ -55,7 +55,7 @@ AFVIST_OPGAVETYPE = "afvist-udbetaling"
 class Udbetaling(models.Model):
     """One payment to one recipient on one date (udbetaling.md)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False)
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+", db_index=False)
     cpr = models.CharField("CPR-nummer", max_length=10, null=True, blank=True)
     person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                db_index=False)
@@ -117,7 +117,7 @@ class Udbetaling(models.Model):
 class Kvikudbetaling(models.Model):
     """A caseworker's same-day payment on a bevilling (udbetaling.md, POST /udbetalinger/kvik/)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="+")
     beloeb = models.DecimalField("beløb", max_digits=14, decimal_places=2)
     begrundelse = models.TextField()
@@ -145,7 +145,7 @@ class Finanskonto(models.Model):
     """The kommune's kontoplan for ky's postings: one konto per noegle (services.KONTONOEGLER).
     A kommune without a row for a noegle uses ky's default (docs/udbetaling.md)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.CASCADE, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.CASCADE, related_name="+")
     noegle = models.CharField("nøgle", max_length=40)
     konto = models.CharField(max_length=20)
     tekst = models.CharField(max_length=60, blank=True)
@@ -163,7 +163,7 @@ class Finansbilag(models.Model):
     (services.dan_finansbilag) and by the database (the check below and the deferred trigger of
     migration 0002 comparing the lines with the header)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     bogfoeringsdato = models.DateField("bogføringsdato")
     nr = models.PositiveIntegerField(default=1)  # the day's bilag number (a resend after afvist is the next)
     status = models.CharField(max_length=10, choices=BilagStatus.choices, default=BilagStatus.KLAR)
@@ -222,7 +222,7 @@ class Indbetaling(models.Model):
     its fordringer oldest stiftelsesdato first; what is left is a credit on the konto (``overskud``).
     One row per file line: a file read again covers nothing twice."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     filnavn = models.CharField(max_length=150)
     linje = models.PositiveIntegerField()
     cpr = models.CharField("CPR-nummer", max_length=10)

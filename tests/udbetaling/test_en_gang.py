@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from cases.models import Opgave
 from debitor.udbetaling import services, states
 from debitor.udbetaling.models import Status, Udbetaling
-from ky.api import Conflict, DomainError
+from ky.core.api import Conflict, DomainError
 from tests.udbetaling.helpers import afvist, effektuering, sendt
 
 pytestmark = pytest.mark.django_db

@@ -67,7 +67,7 @@ def test_underholdsbidrag_konto_takes_daekninger(sagsbehandler):
     """seed 004, 3.4.2: the BPL's claim lands on a konto (kilde UNDERHOLDSBIDRAG) without a cases sag; a
     caseworker can post a dækning on it (a KMD Aktiv konto without a sag still cannot: MI 32)."""
     from debitor import services
-    from ky.api import DomainError
+    from ky.core.api import DomainError
 
     ub = FordringFactory(debitorkonto__kilde="UNDERHOLDSBIDRAG", restgaeld=Decimal("500.00"))
     p = services.registrer_postering(sagsbehandler, ub, type="daekning", beloeb="200,00", dato=D)

@@ -61,7 +61,7 @@ def test_underholdsbidrag_forms_and_recipients():
 
 
 def test_kvikudbetaling_and_bad_input(sagsbehandler):
-    from ky.api import DomainError
+    from ky.core.api import DomainError
     from tests.factories import BevillingFactory
 
     b = BevillingFactory(bevilget_fra=dt.date(2026, 1, 1))

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('afvist_aarsag', models.TextField(blank=True)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('status_tid', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'finansbilag',
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('noegle', models.CharField(max_length=40, verbose_name='nøgle')),
                 ('konto', models.CharField(max_length=20)),
                 ('tekst', models.CharField(blank=True, max_length=60)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'finanskonto',
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.bevilling')),
                 ('bruger', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'kvikudbetaling',
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bevilling', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.bevilling')),
                 ('forrige', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='genudbetaling', to='udbetaling.udbetaling')),
-                ('kommune', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('oprettet_af', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
                 ('sag', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.sag')),

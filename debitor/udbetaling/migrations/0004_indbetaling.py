@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('fejl', models.CharField(blank=True, max_length=200)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('debitorkonto', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='debitor.debitorkonto')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'indbetaling',

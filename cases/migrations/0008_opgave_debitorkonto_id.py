@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_opgave_faerre_indekser'),
+        ('cases', '0007_dokument_indhold'),
     ]
 
     operations = [
