@@ -25,7 +25,8 @@ import importlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
+from collections.abc import Callable
 
 CATALOGUE_TSV = Path(__file__).with_name("catalogue.tsv")
 

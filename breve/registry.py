@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 ARTER = ("brev", "liste", "rapport")
 

@@ -22,7 +22,6 @@ from breve import registry
 from breve.modtager import find as find_modtagere
 from breve.models import Brev, BrevStatus, Brevhoved, Kanal, Liste, Rapport, RapportStatus
 from breve.render import renderer
-from breve.templatetags.breve import as_date
 from cases.models import Dokument, Kommune, Person, Sag
 from ky.core.api import DomainError
 

@@ -17,12 +17,12 @@ import datetime as dt
 import json
 import random
 from decimal import Decimal
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, models
 
 from cases.models import (
-    Bevilling, BevillingStatus, Fordelingsnoegle, Kommune, Opgave, Opgavepakke, OpgaveStatus, Person, Sag,
+    Bevilling, BevillingStatus, Fordelingsnoegle, Kommune, Opgave, OpgaveStatus, Person, Sag,
     SagStatus, User,
 )
 from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
@@ -352,7 +352,7 @@ def _one_borger(rng, kommuner, users, pakker, existing, ids, person_c, sag_c, be
                        hovedstol, restgaeld, fra, til, til + dt.timedelta(days=rng.randrange(5, 60)))
 
     # opgaver on active sager, routed by the fordelingsnøgler
-    for sag_id, ydelse, start, lukket_dato in sager:
+    for sag_id, _ydelse, _start, lukket_dato in sager:
         if lukket_dato is None and rng.random() < 0.12:
             opgavetype = "revurdering" if rng.random() < 0.2 else "opfoelgning"
             status = rng.choices([OpgaveStatus.AABEN, OpgaveStatus.UDFOERT, OpgaveStatus.ANNULLERET], [7, 2, 1])[0]

@@ -394,7 +394,7 @@ def _reject_in_sql(cur, result: Result):
         UPDATE kmd_checked s SET afvist = true FROM kmd_konti k
         WHERE k.kontonr = s.kontonr AND (k.cpr_bad OR k.bevnr_bad OR k.ydelsestype_bad OR k.kilde_bad) AND {GOOD}
         RETURNING s.line, s.kontonr, k.cpr_bad, k.bevnr_bad, k.ydelsestype_bad, k.kilde_bad""")
-    for line, konto, c, b, y, kilde in cur.fetchall():
+    for line, konto, c, b, _y, kilde in cur.fetchall():
         result.rejected += 1
         if kilde:
             result.errors.append({"line": line, "field": "debitorkonto", "message": (

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 ENCODING = "iso-8859-1"
 CRLF = "\r\n"

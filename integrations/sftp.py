@@ -34,7 +34,7 @@ def trigger_xml(filnavn: str, size: int, sender: str, senders_file_id: str, reci
         f"<FileName>{e(filnavn)}</FileName><SizeInBytes>{int(size)}</SizeInBytes><Sender>{e(sender)}</Sender>"
         f"<SendersFileId>{e(senders_file_id)}</SendersFileId><Recipients>{rec}</Recipients>"
         "</FileDescriptor><FileContentDescriptor/></ns2:Trigger>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def parse_metadata(data: bytes) -> dict:

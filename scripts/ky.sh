@@ -42,11 +42,14 @@ install() {
     base="$(find_python312)" || { echo "ky: Python 3.12 is required (python3.12 on PATH or pyenv's 3.12.x). Install it and run again." >&2; exit 1; }
     "$base" -m venv "$VENV"
   fi
+  # the exact versions of requirements.lock (pip-compile of pyproject.toml, README "Dependencies"),
+  # then ky itself without resolving again
   local stamp="$VENV/.ky-installed" want
-  want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  want="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$PY" -m pip install -q --upgrade pip >/dev/null
-    "$PY" -m pip install -q -e ".[dev]"
+    "$PY" -m pip install -q -r requirements.lock
+    "$PY" -m pip install -q --no-deps -e .
     echo "$want" > "$stamp"
   fi
 }
@@ -54,6 +57,7 @@ install() {
 checks() {
   # Run by `make test` before pytest; each stops the run with the reason.
   "$PY" manage.py makemigrations --check --dry-run >/dev/null || { echo "ky: models changed without a migration (makemigrations --check)" >&2; exit 1; }
+  "$VENV/bin/ruff" check --no-cache --quiet . || { echo "ky: ruff found the problems above (fix them, or 'ruff check --fix')" >&2; exit 1; }
   # the layers (README, "Layout of the code"): nothing imports upward
   local out
   out="$("$VENV/bin/lint-imports" --no-cache 2>&1)" || { echo "$out" >&2; echo "ky: an import runs against the layers (lint-imports)" >&2; exit 1; }

@@ -51,7 +51,7 @@ def kontoplan(kommune_id: int) -> dict[str, str]:
 B, L, BF = Finansbilag._meta.db_table, FinansbilagLinje._meta.db_table, Bogfoering._meta.db_table
 
 # the day's unbooked movements: (art, id, debet-nøgle, kredit-nøgle, beløb, cpr, tekst)
-_BEVAEGELSER = f"""
+_BEVAEGELSER = """
     SELECT 'udbetaling'::text AS art, u.id, 'udgift:' || u.kilde AS d, 'nemkonto' AS k, u.beloeb, u.cpr,
            left(u.posteringstekst, 60) AS tekst
       FROM udbetaling_udbetaling u

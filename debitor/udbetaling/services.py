@@ -35,7 +35,7 @@ def dan_fra_effektueringer(kommune_id: int, *, dry_run: bool = False) -> tuple[i
     whose bevilling has been refused, shelved or ended before the period is a per-item error (the
     rest goes on). Returns (created, errors [(item, message)])."""
     closed = ("(b.status IN ('afslag', 'henlagt') OR (b.bevilget_til IS NOT NULL AND b.bevilget_til < e.periode_fra))")
-    base = f"""
+    base = """
         FROM sf2520_effektuering e
         JOIN cases_bevilling b ON b.id = e.bevilling_id
         JOIN cases_person p ON p.id = e.person_id
@@ -255,7 +255,7 @@ def kontroller_status(kommune_id: int, poster: list[tuple[int, int, str, str]]) 
                     [[p[0] for p in poster], [p[1] for p in poster], [p[2] for p in poster], kommune_id,
                      tilladt["G"], tilladt["A"]])
         out = []
-        for linje, bid, st, status in cur.fetchall():
+        for linje, bid, _st, status in cur.fetchall():
             if status is None:
                 out.append((linje, f"ukendt betalings-id {bid}"))
             elif status == Status.KLAR:

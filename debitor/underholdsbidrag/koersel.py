@@ -17,7 +17,7 @@ from debitor.models import Debitorkonto, Fordring, Fordringstype, Kilde
 from . import beregning as b
 from .adresser import adresse_advis, adresser_til_uddata, advis_830, registerindsigt_adresse
 from .models import (Adresse, Afkraevning, Anmodning, Anmodningsbrev, Beregning, Bidrag, Bidragsperson,
-                     Bidragspligtig, Meddelelse, Postering, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
+                     Bidragspligtig, Meddelelse, Registerindsigt, TillaegFradrag, Udbetaling, UBSag)
 from . import kontering
 from .kontering import konto_for  # noqa: F401  (seed 004, 3.5.1.1/3; kept importable from here)
 from .services import _indtaegt_over_3x, satsperioder, slet_ubrugte_anmodninger, tekst_633
@@ -130,7 +130,6 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
             meddel.append(_m(kommune_id, koersel, r, "634",
                              f"{b.ADVIS_TEKST['634']} ({r['bidragskode']} → {kode}, bidragsart {art})."))
         ud, af = b.udbetales_afkraeves(kode)
-        sidste_forfald_i_koersel = None
         for p in res.poster:
             udb_dato = b.udbetalingsdato(p.forfaldsdato, as_of)
             ratevis = ud and kode == "03" and r["bp__sag__ratevis"] and p.type == "bidrag"
@@ -140,7 +139,6 @@ def ugekoersel(*, kommune_id: int, as_of: dt.date, koersel, ctx=None) -> dict:
                 for rp in b.rateposter(p, p.brudt_maaneder):
                     nye.append(_beregning(kommune_id, koersel, r, rp, kode,
                                           b.udbetalingsdato(rp.forfaldsdato, as_of), True, False))
-            sidste_forfald_i_koersel = p.forfaldsdato
         opdater.append((r["id"], res.naeste_forfaldsdato, res.forfaldsfrekvens, _forrige(res, r),
                         kode if res.poster else r["bidragskode"]))
 
@@ -676,7 +674,7 @@ def _oprydning(kommune_id, koersel, as_of, meddel) -> int:
     for sag_id, cpr in sager:
         meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, nr="601",
                                  tekst=f"{b.ADVIS_TEKST['601']} BB {cpr}, sag {sag_id}."))
-    for bp_id, sag_id, cpr in bps:
+    for _bp_id, sag_id, cpr in bps:
         meddel.append(_medd(kommune_id=kommune_id, koersel=koersel, sag_id=sag_id, nr="800",
                                  tekst=f"{b.ADVIS_TEKST['800']} BP {cpr}."))
     if sag_ids:

@@ -435,7 +435,7 @@ def cpr_skift(user, *, gammel_cpr: str, ny_cpr: str) -> dict:
             fravaer = Fravaer.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr)
             kontaktforloeb = Kontaktforloeb.objects.filter(cpr=gammel_cpr).update(cpr=ny_cpr)
     except IntegrityError:
-        raise Conflict("En frist blev oprettet samtidig på det nye CPR-nummer. Prøv igen.", "samtidig_oprettelse")
+        raise Conflict("En frist blev oprettet samtidig på det nye CPR-nummer. Prøv igen.", "samtidig_oprettelse") from None
     result = {"gammel_cpr": gammel_cpr, "ny_cpr": ny_cpr, "frister": frister, "bookinger": bookinger,
               "fravaer": fravaer, "kontaktforloeb": kontaktforloeb}
     indhold = {**result, "tidspunkt": now.isoformat()}

@@ -4,7 +4,7 @@ number of CPRs shown."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def log_cpr_reads(user, cprs: Iterable[str], visning: str) -> None:

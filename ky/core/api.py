@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, status
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 

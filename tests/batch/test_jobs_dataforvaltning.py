@@ -32,7 +32,8 @@ def test_frigiv_reservation_before_d_only():
     assert Opgave.objects.filter(status="reserveret").count() == 3
     k = run("frigiv-reservation", D(2026, 5, 1))
     assert k.counts["updated"] == 1
-    foer.refresh_from_db(); samme_dag.refresh_from_db(); andet.refresh_from_db(); aaben.refresh_from_db()
+    for o in (foer, samme_dag, andet, aaben):
+        o.refresh_from_db()
     assert (foer.status, foer.reserveret_af, foer.reserveret_tid) == ("aaben", None, None)
     assert samme_dag.status == "reserveret" and samme_dag.reserveret_af == user
     assert andet.status == "reserveret"

@@ -6,7 +6,7 @@ from batch.services import run_job
 from breve import services
 from breve.models import Rapport, RapportStatus
 from tests.breve.conftest import pdf_text
-from tests.factories import OpgaveFactory, OpgavepakkeFactory, SagFactory, UserFactory, make_cpr
+from tests.factories import OpgaveFactory, OpgavepakkeFactory, SagFactory, make_cpr
 
 pytestmark = pytest.mark.django_db
 

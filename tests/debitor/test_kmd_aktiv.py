@@ -9,7 +9,7 @@ from django.db import connection
 from cases.models import Opgave
 from debitor.kmd_aktiv import HEADER, import_file
 from debitor.models import Debitorkonto, Fordring
-from tests.factories import BevillingFactory, OpgaveFactory, PersonFactory, UserFactory
+from tests.factories import BevillingFactory, PersonFactory, UserFactory
 
 H = ";".join(HEADER)
 

@@ -13,7 +13,7 @@ from cases.models import Opgave
 from debitor.models import Fordringspostering
 from debitor.udbetaling import finans
 from debitor.udbetaling.models import Finansbilag, FinansbilagLinje, Finanskonto, Udbetaling
-from tests.factories import DebitorkontoFactory, FordringFactory, PersonFactory
+from tests.factories import FordringFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2026, 12, 7)

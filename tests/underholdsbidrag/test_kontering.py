@@ -311,7 +311,7 @@ def test_posteringer_balance_and_follow_the_table(satser, sager, plan_rows, tils
         Kontoplan.objects.bulk_create([Kontoplan(kommune_id=101, kontogruppe=g, bidragskode=k, bidragsart=a,
                                                  udbetalingsform=f, konto=f"{g[:4]}{k or ''}{a or ''}{f}-{i}")
                                        for i, (g, k, a, f) in enumerate(plan_rows)])
-        for i, ((art, frek, fast), off, ab, ratevis, udb_form, efterreg, tfs) in enumerate(sager):
+        for i, ((art, frek, _fast), off, ab, ratevis, udb_form, efterreg, tfs) in enumerate(sager):
             extra = {"procentsats": "40"} if art == 13 else {}
             s = opret(forfald=(d(2026, 8, 1) + dt.timedelta(days=off)).isoformat(), art=art, frek=frek,
                       ratevis=ratevis, bb=f"0{i + 1}0180{i}234", bp=f"0{i + 1}0115{i}234", **extra)

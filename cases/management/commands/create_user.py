@@ -22,7 +22,7 @@ class Command(BaseCommand):
         try:
             codes = [int(k) for k in kommune.split(",") if k.strip()]
         except ValueError:
-            self.stderr.write("Ugyldig kommunekode: %s" % kommune)
+            self.stderr.write(f"Ugyldig kommunekode: {kommune}")
             sys.exit(2)
         try:
             user, created, key = accounts.create_or_update_user(

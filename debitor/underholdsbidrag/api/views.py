@@ -158,7 +158,7 @@ class KontoplanView(Base):
         try:
             k = int(raw)
         except ValueError:
-            raise DomainError("Ugyldig kommune.", felt="kommune")
+            raise DomainError("Ugyldig kommune.", felt="kommune") from None
         if codes is not None and k not in codes:
             raise Http404
         return k
