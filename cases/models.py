@@ -232,7 +232,7 @@ class Opgave(models.Model):
                             db_index=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="opgaver")
     # the MI 32 task's debitorkonto: a plain id here, so cases names no model of the app above it (issue
-    # 19); the database's foreign key (ON DELETE CASCADE) is debitor's, added by debitor/migrations/0004
+    # 19); the database's foreign key (ON DELETE CASCADE) is debitor's, added by debitor/migrations/0005
     debitorkonto_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     frist = models.DateField(null=True, blank=True)
     aktiveringsdato = models.DateField(null=True, blank=True)

@@ -145,8 +145,8 @@ class KmdAktivUpload(models.Model):
     (job ``kmd-aktiv-import``) on an RQ worker, never inside the HTTP request (issue 21)."""
 
     koersel = models.OneToOneField("batch.Koersel", on_delete=models.CASCADE, related_name="kmd_aktiv_upload")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
-    bruger = models.ForeignKey("cases.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
+    bruger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     filnavn = models.CharField(max_length=255)
     sti = models.CharField("sti", max_length=500, help_text="The stored file; removed after the import.")
     stoerrelse = models.BigIntegerField("størrelse (bytes)")

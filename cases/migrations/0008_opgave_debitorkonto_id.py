@@ -1,6 +1,6 @@
 """Opgave.debitorkonto becomes a plain id (issue 19: cases names no model of debitor, the app above
 it). State only: the column, its index and the database's foreign key stay; debitor's migration
-0004 makes that key ON DELETE CASCADE, as the ORM's cascade did."""
+0005 makes that key ON DELETE CASCADE, as the ORM's cascade did."""
 
 from django.db import migrations, models
 

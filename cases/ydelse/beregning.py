@@ -67,7 +67,7 @@ class Satstabel:
     regler: dict[str, list[tuple]] = field(default_factory=dict)  # (fra, til, vaerdi, kilde)
 
     @classmethod
-    def fra_rows(cls, sats_rows, regel_rows) -> "Satstabel":
+    def fra_rows(cls, sats_rows, regel_rows) -> Satstabel:
         t = cls()
         for ytype, kat, fra, til, beloeb, sid, kilde in sats_rows:
             t.satser.setdefault((ytype, kat), []).append((fra, til, Decimal(beloeb), sid, kilde))

@@ -102,7 +102,7 @@ class IndtaegtArt(models.TextChoices):
 class Indtaegt(models.Model):
     """Income registered for a person and month (ydelse.md, indtaegter/)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="indtaegter")
     maaned = models.DateField("måned")  # first day of the month
     art = models.CharField(max_length=20, choices=IndtaegtArt.choices)
@@ -134,7 +134,7 @@ class Sanktion(models.Model):
     rule's amount applies (ydelse.md). Overlapping sanktioner on one bevilling are refused (database)."""
 
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="sanktioner")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     art = models.CharField(max_length=20, choices=SanktionArt.choices)
     fra = models.DateField()
     til = models.DateField()
@@ -161,7 +161,7 @@ class SaerligStoette(models.Model):
     """Særlig støtte (LAS § 34) granted on a bevilling: the monthly amount before kontanthjælpsloftet."""
 
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="saerlig_stoette")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     fra = models.DateField()
     til = models.DateField(null=True, blank=True)
     beloeb = models.DecimalField("bevilget beløb pr. måned", max_digits=12, decimal_places=2)
@@ -183,7 +183,7 @@ class Loftsindplacering(models.Model):
     "forventet hjælpsbeløb" for a month. ``loft`` NULL: no loft in force that month (``kategori`` says why)."""
 
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="loftsindplaceringer")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
     maaned = models.DateField("måned")
     kategori = models.CharField(max_length=60)
@@ -208,7 +208,7 @@ class Loftsinformation(models.Model):
     (send-loftsinformationer, not implemented: ``sendt`` stays NULL until it is)."""
 
     loftsindplacering = models.OneToOneField(Loftsindplacering, on_delete=models.PROTECT, related_name="information")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     dannet_dato = models.DateField()
     sendt = models.DateTimeField(null=True, blank=True)
 
@@ -223,7 +223,7 @@ class SaesAnvisning(models.Model):
     """dan-saes-anvisninger: the month's særlig støtte (§ 34) after the loft, for the coming month."""
 
     bevilling = models.ForeignKey("cases.Bevilling", on_delete=models.PROTECT, related_name="saes_anvisninger")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     maaned = models.DateField("måned")
     bevilget = models.DecimalField(max_digits=12, decimal_places=2)
     beloeb = models.DecimalField("beløb efter loft", max_digits=12, decimal_places=2)
@@ -245,7 +245,7 @@ class Afgoerelsesbrev(models.Model):
     ``afventer_brevplatform``."""
 
     loftsindplacering = models.OneToOneField(Loftsindplacering, on_delete=models.PROTECT, related_name="brev")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
     titel = models.CharField(max_length=200)
     tekst = models.TextField()

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('bruger', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('kmd_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='debitor.kmdaktivimport')),
                 ('koersel', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='kmd_aktiv_upload', to='batch.koersel')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'KMD Aktiv-upload',

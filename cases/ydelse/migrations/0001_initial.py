@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loftsindplaceringer', to='cases.bevilling')),
                 ('forrige', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ydelse.loftsindplacering')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
             ],
             options={
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('tekst', models.TextField()),
                 ('status', models.CharField(default='afventer_brevplatform', max_length=30)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
                 ('loftsindplacering', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='brev', to='ydelse.loftsindplacering')),
             ],
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('dannet_dato', models.DateField()),
                 ('sendt', models.DateTimeField(blank=True, null=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('loftsindplacering', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='information', to='ydelse.loftsindplacering')),
             ],
             options={
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('til', models.DateField(blank=True, null=True)),
                 ('beloeb', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='bevilget beløb pr. måned')),
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='saerlig_stoette', to='cases.bevilling')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'særlig støtte (§ 34)',
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('forklaring', models.JSONField(default=list)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='saes_anvisninger', to='cases.bevilling')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'SÆS-anvisning',
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('begrundelse', models.TextField()),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('bevilling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sanktioner', to='cases.bevilling')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'sanktion',
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('beloeb', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='beløb')),
                 ('kilde', models.CharField(blank=True, max_length=100)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indtaegter', to='cases.person')),
             ],
             options={

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_opgave_debitorkonto_id'),
-        ('debitor', '0003_fordring_foreign_key_with_kommune'),
+        ('debitor', '0004_kmdaktivupload'),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
