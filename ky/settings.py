@@ -3,10 +3,15 @@ environment variable documented here and in docs/configuration.md (setup.md).
 
 | variable              | meaning                                             | default                          |
 |-----------------------|-----------------------------------------------------|----------------------------------|
-| DATABASE_URL          | PostgreSQL URL                                      | embedded pgserver under KY_DATA_DIR/pg |
-| REDIS_URL             | Redis URL for RQ                                    | embedded redis under KY_DATA_DIR/redis |
+| DATABASE_URL          | PostgreSQL URL                                      | required; embedded pgserver under KY_DATA_DIR/pg only with KY_EMBEDDED=1 |
+| REDIS_URL             | Redis URL for RQ                                    | required; embedded redis under KY_DATA_DIR/redis only with KY_EMBEDDED=1 |
+| KY_EMBEDDED           | 1: start embedded servers for unset URLs            | 0 (scripts/ky.sh and tests set 1) |
 | KY_DATA_DIR           | embedded servers, outbox files, uploads             | ./var                            |
-| SECRET_KEY            | Django secret key                                   | a development key                |
+| SECRET_KEY            | Django secret key                                   | required outside DEBUG           |
+| KY_HTTPS              | secure cookies, HSTS, redirect to https             | on outside DEBUG                 |
+| KY_HSTS_SECONDS       | HSTS max-age                                        | 31536000                         |
+| KY_HSTS_PRELOAD       | HSTS preload                                        | 1 (with KY_HTTPS)                |
+| KY_BEHIND_PROXY       | trust X-Forwarded-Proto from a TLS proxy            | 0                                |
 | DEBUG                 | 1/0                                                 | 0                                |
 | ALLOWED_HOSTS         | comma separated                                     | localhost,127.0.0.1,[::1]        |
 | KY_SFTP_URL           | sftp://user@host:port/base/path                     | unset: local outbox KY_DATA_DIR/sftp |
@@ -20,6 +25,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from ky.embedded import configure_environment
 
@@ -33,8 +40,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 configure_environment()
 KY_DATA_DIR = Path(os.environ["KY_DATA_DIR"])
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or "ky-development-only-secret-key-change-me-in-production-0123456789"
 DEBUG = env_bool("DEBUG")
+# Fail closed (issue 19): outside DEBUG a SECRET_KEY must be given. Test runs give one (ky.pytest_env).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (docs/configuration.md); "
+                                   "`make run` sets DEBUG=1 for development.")
+    SECRET_KEY = "ky-development-only-secret-key-never-in-production-0123456789abcdef"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -68,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +92,36 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Safe by default (issue 19). Content Security Policy, Django 6: our pages load only their own
+# scripts, styles and images (htmx from static, no inline script); /api/docs/ widens it for Swagger UI.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# HTTPS: secure cookies, HSTS, redirect to https. On outside DEBUG; KY_HTTPS=0 only for an installation
+# served over plain HTTP on purpose (the test run's live servers).
+KY_HTTPS = env_bool("KY_HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KY_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = KY_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's probe may speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("KY_HSTS_SECONDS", "31536000")) if KY_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = KY_HTTPS
+SECURE_HSTS_PRELOAD = KY_HTTPS and env_bool("KY_HSTS_PRELOAD", default=True)
+if env_bool("KY_BEHIND_PROXY"):
+    # a TLS-terminating proxy in front sets X-Forwarded-Proto (docs/configuration.md)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ky.urls"
 WSGI_APPLICATION = "ky.wsgi.application"
@@ -163,7 +207,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"IntegrationFilStatusEnum": "integrations.models.FilStatus"},
+    # one name per choice set called "status" (else drf-spectacular warns and hashes names)
+    "ENUM_NAME_OVERRIDES": {
+        "IntegrationFilStatusEnum": "integrations.models.FilStatus",
+        "SagStatusEnum": "cases.models.SagStatus",
+        "BevillingStatusEnum": "cases.models.BevillingStatus",
+        "OpgaveStatusEnum": "cases.models.OpgaveStatus",
+        "FristStatusEnum": "integrations.dfdg.models.FristStatus",
+    },
 }
 
 # SFTP (sf2520.md)

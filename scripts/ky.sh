@@ -61,6 +61,17 @@ checks() {
   # the layers (README, "Layout of the code"): nothing imports upward
   local out
   out="$("$VENV/bin/lint-imports" --no-cache 2>&1)" || { echo "$out" >&2; echo "ky: an import runs against the layers (lint-imports)" >&2; exit 1; }
+  # the committed OpenAPI schema is the API's (README, "Where the documentation is")
+  local schema
+  schema="$(mktemp)"
+  "$PY" manage.py spectacular --validate --fail-on-warn --file "$schema" || { rm -f "$schema"; echo "ky: the OpenAPI schema does not generate cleanly (spectacular --validate --fail-on-warn)" >&2; exit 1; }
+  if ! cmp -s "$schema" docs/openapi.yaml; then
+    diff -u docs/openapi.yaml "$schema" | head -60 >&2 || true
+    rm -f "$schema"
+    echo "ky: the API changed but docs/openapi.yaml did not; regenerate it: .venv/bin/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml" >&2
+    exit 1
+  fi
+  rm -f "$schema"
 }
 
 case "${1:-}" in
@@ -68,7 +79,8 @@ case "${1:-}" in
     install ;;
   run)
     install
-    export DEBUG="${DEBUG:-1}"
+    # development: DEBUG, and embedded servers for whichever of DATABASE_URL/REDIS_URL is unset
+    export DEBUG="${DEBUG:-1}" KY_EMBEDDED="${KY_EMBEDDED:-1}"
     "$PY" manage.py migrate --no-input
     "$PY" manage.py seed_demo --if-empty
     "$PY" manage.py create_demo_users
@@ -83,10 +95,15 @@ case "${1:-}" in
     ;;
   worker)
     install
+    export DEBUG="${DEBUG:-1}" KY_EMBEDDED="${KY_EMBEDDED:-1}"
     exec "$PY" manage.py rqworker_ky ;;
   test)
     shift
     install
+    # a test installation (as ky/pytest_env.py for pytest): embedded servers for unset URLs, a throwaway
+    # key, plain-HTTP live servers; the production settings are checked by tests/core/test_settings.py
+    export KY_EMBEDDED="${KY_EMBEDDED:-1}" KY_HTTPS="${KY_HTTPS:-0}"
+    export SECRET_KEY="${SECRET_KEY:-ky-test-run-only-secret-key-not-for-any-installation-0123456789}"
     apt_install chromium openssh-server openssh-sftp-server poppler-utils
     checks
     exec "$VENV/bin/pytest" "$@" ;;
