@@ -4,10 +4,8 @@ import django_filters as filters
 
 from cases.api.filters import CPRFilter
 from cases.models import Opgave, OpgaveStatus
-
-
-#: reason codes of tasks (Opgave.aarsag) with their Danish labels, registered by the app owning the task type
-AARSAGER: dict[str, str] = {}
+# reason codes of tasks (Opgave.aarsag) with their Danish labels: cases.opgavetyper.register fills it
+from cases.opgavetyper import AARSAGER
 
 
 def aarsag_choices():

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cases import opgavestatus, opgavetyper
 from cases.cpr import InvalidCPR, normalize_cpr
 from cases.models import (
     OPEN_STATUSES, Bevilling, BevillingStatus, Kommune, Opgave, Opgavepakke, OpgaveStatus, Person, Sag, SagStatus,
@@ -135,8 +136,8 @@ def opret_opgave(user, *, sag: Sag, type: str, titel: str, aktiveringsdato: dt.d
 def reserver_opgave(user, opgave: Opgave) -> Opgave:
     """Reserve an open task for ``user``. A task another caseworker holds stays theirs."""
     opgave = Opgave.objects.select_for_update().get(pk=opgave.pk)
-    if opgave.status == OpgaveStatus.AABEN:
-        opgave.status = OpgaveStatus.RESERVERET
+    if ny := opgavestatus.target(opgavestatus.Event.RESERVER, opgave.status):
+        opgave.status = ny
         opgave.reserveret_af = user
         opgave.reserveret_tid = timezone.now()
         opgave.save(update_fields=["status", "reserveret_af", "reserveret_tid"])
@@ -146,26 +147,21 @@ def reserver_opgave(user, opgave: Opgave) -> Opgave:
 @transaction.atomic
 def frigiv_opgave(user, opgave: Opgave) -> Opgave:
     opgave = Opgave.objects.select_for_update().get(pk=opgave.pk)
-    if opgave.status == OpgaveStatus.RESERVERET:
-        opgave.status = OpgaveStatus.AABEN
+    if ny := opgavestatus.target(opgavestatus.Event.FRIGIV, opgave.status):
+        opgave.status = ny
         opgave.reserveret_af = None
         opgave.reserveret_tid = None
         opgave.save(update_fields=["status", "reserveret_af", "reserveret_tid"])
     return opgave
 
 
-ALLOWED_STATUS_CHANGES = {
-    OpgaveStatus.PLANLAGT: {OpgaveStatus.AABEN, OpgaveStatus.ANNULLERET},
-    OpgaveStatus.AABEN: {OpgaveStatus.RESERVERET, OpgaveStatus.UDFOERT, OpgaveStatus.ANNULLERET},
-    OpgaveStatus.RESERVERET: {OpgaveStatus.AABEN, OpgaveStatus.UDFOERT, OpgaveStatus.ANNULLERET},
-    OpgaveStatus.UDFOERT: set(),
-    OpgaveStatus.ANNULLERET: set(),
-}
+# status -> statuses an explicit change may move it to: derived from the one transition table
+ALLOWED_STATUS_CHANGES = opgavestatus.allowed_changes()
 
 
-#: per task type, a check run before such a task is closed (udført/annulleret) by opdater_opgave; it
-#: raises DomainError/Conflict when the task may not be closed that way (registered by the app owning the type)
-AFSLUTNING_KONTROL: dict = {}
+# per task type, a check run before such a task is closed (udført/annulleret) by opdater_opgave;
+# registered in the owning app's AppConfig.ready through cases.opgavetyper.register
+AFSLUTNING_KONTROL = opgavetyper.AFSLUTNING_KONTROL
 
 
 @transaction.atomic
@@ -416,6 +412,23 @@ def opfoelgning_af_inaktive_sager(kommune_id: int, as_of: dt.date, maaneder: int
 
 # --- status changes --------------------------------------------------------------------------------
 
+def flyt_opgaver(event: str, where_sql: str, params: dict | None = None, *, from_sql: str = "",
+                 extra_set: str = "", bruger_id: int | None = None, afsluttet=None, dry_run: bool = False) -> int:
+    """Move, in one statement, every task matching ``where_sql`` (SQL over ``cases_opgave o``, plus
+    ``from_sql``'s tables) that may take ``event`` by the transition table (cases/opgavestatus.py); the
+    one way other code moves tasks in bulk (issue 19: no app writes cases_opgave itself). ``extra_set``
+    adds assignments (constants/joined columns only). Returns the number moved (or that would be)."""
+    p = {**(params or {}), "_fra": opgavestatus.from_states(event), "afsluttet": afsluttet or timezone.now(),
+         "bruger": bruger_id}
+    where = f"o.status = ANY(%(_fra)s) AND ({where_sql})"
+    if dry_run:
+        row, _ = _sql(f"SELECT count(*) FROM cases_opgave o {', ' + from_sql if from_sql else ''} WHERE {where}", p)
+        return row[0]
+    sets = opgavestatus.set_sql(event, alias="o") + (f", {extra_set}" if extra_set else "")
+    _, n = _sql(f"UPDATE cases_opgave o SET {sets} {'FROM ' + from_sql if from_sql else ''} WHERE {where}", p)
+    return n
+
+
 def _update_or_count(table: str, set_sql: str, where_sql: str, params: dict, dry_run: bool) -> int:
     if dry_run:
         row, _ = _sql(f"SELECT count(*) FROM {table} WHERE {where_sql}", params)
@@ -427,11 +440,8 @@ def _update_or_count(table: str, set_sql: str, where_sql: str, params: dict, dry
 def aktiver_planlagte_opgaver(kommune_id: int, as_of: dt.date, *, dry_run: bool = False) -> dict:
     """dan-opfoelgingsopgave: planned tasks whose aktiveringsdato ≤ D become ``aaben``; those without a
     package are then placed by the fordelingsnøgler (or their type's default package)."""
-    n = _update_or_count(
-        "cases_opgave", "status = 'aaben'",
-        "kommune_id = %(k)s AND status = 'planlagt' AND aktiveringsdato <= %(d)s::date",
-        {"k": kommune_id, "d": as_of}, dry_run,
-    )
+    n = flyt_opgaver(opgavestatus.Event.AKTIVER, "o.kommune_id = %(k)s AND o.aktiveringsdato <= %(d)s::date",
+                     {"k": kommune_id, "d": as_of}, dry_run=dry_run)
     if n and not dry_run:
         fordel_opgaver(kommune_id)
     return _counts(updated=n)
@@ -440,12 +450,9 @@ def aktiver_planlagte_opgaver(kommune_id: int, as_of: dt.date, *, dry_run: bool 
 def frigiv_reservationer(kommune_id: int, as_of: dt.date, *, dry_run: bool = False) -> dict:
     """frigiv-reservation: tasks reserved before D (the reservation's local date < D) become ``aaben``
     with no reservation. A reserved task with no reservation time is released too."""
-    n = _update_or_count(
-        "cases_opgave", "status = 'aaben', reserveret_af_id = NULL, reserveret_tid = NULL",
-        f"kommune_id = %(k)s AND status = 'reserveret' "
-        f"AND (reserveret_tid IS NULL OR {_local_date('reserveret_tid')} < %(d)s::date)",
-        {"k": kommune_id, "d": as_of}, dry_run,
-    )
+    n = flyt_opgaver(opgavestatus.Event.FRIGIV,
+                     f"o.kommune_id = %(k)s AND (o.reserveret_tid IS NULL OR {_local_date('o.reserveret_tid')} < %(d)s::date)",
+                     {"k": kommune_id, "d": as_of}, dry_run=dry_run)
     return _counts(updated=n)
 
 

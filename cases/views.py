@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
 
-from cases import selectors, services
+from cases import opgavetyper, selectors, services
 from cases.filters import AARSAGER, OpgaveScreenFilter
 from cases.models import Opgave, Sag
 from ky.core.accesslog import log_cpr_reads
@@ -92,8 +92,8 @@ def opgave(request, pk: int):
     })
 
 
-#: per task type, a function giving extra context for its page (registered by the app owning the type)
-TYPE_CONTEXT: dict = {}
+# per task type, a function giving extra context for its page: cases.opgavetyper.register in the owning app's ready()
+TYPE_CONTEXT = opgavetyper.TYPE_CONTEXT
 
 
 def type_context(request, opgave: Opgave) -> dict:

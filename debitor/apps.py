@@ -6,7 +6,11 @@ class DebitorConfig(AppConfig):
     verbose_name = "Debitor"
 
     def ready(self):
-        from cases.services import AFSLUTNING_KONTROL
+        from cases import opgavetyper
+        from debitor.models import Mi32Aarsag
         from debitor.services import kontroller_mi32_afslutning
+        from debitor.views import mi32_context
 
-        AFSLUTNING_KONTROL["mi32"] = kontroller_mi32_afslutning  # closed only by attaching its debitorkonto
+        # closed only by attaching its debitorkonto; its page shows the konto and the attach forms
+        opgavetyper.register("mi32", afslutning_kontrol=kontroller_mi32_afslutning, context=mi32_context,
+                             aarsager=Mi32Aarsag.choices)

@@ -562,13 +562,14 @@ def _write_fordringer(cur, kommune: int, result: Result):
 
 def _tasks(cur, kommune: int, result: Result, now):
     """Counts of the three routes; an attached konto's earlier MI 32 task closed; the manual ones' tasks."""
-    cur.execute("""
-        UPDATE cases_opgave o SET status = 'udfoert', afsluttet = %s,
-            sag_id = (SELECT d.sag_id FROM debitor_debitorkonto d WHERE d.id = o.debitorkonto_id)
-        WHERE o.kommune_id = %s AND o.type = %s AND o.status = ANY(%s)
-          -- an array, so the plan is an index lookup per konto whatever the statistics say
-          AND o.noegle = ANY(ARRAY(SELECT kontonr FROM kmd_route WHERE aarsag IS NULL AND konto_id IS NOT NULL))""",
-                [now, kommune, MI32_OPGAVETYPE, list(OPEN_STATUSES)])
+    from cases.opgavestatus import Event
+    from cases.services import flyt_opgaver
+
+    # through cases' task mover (the transition table); an array, so the plan is an index lookup per konto
+    flyt_opgaver(Event.UDFOER, """o.kommune_id = %(k)s AND o.type = %(t)s
+        AND o.noegle = ANY(ARRAY(SELECT kontonr FROM kmd_route WHERE aarsag IS NULL AND konto_id IS NOT NULL))""",
+                 {"k": kommune, "t": MI32_OPGAVETYPE}, afsluttet=now,
+                 extra_set="sag_id = (SELECT d.sag_id FROM debitor_debitorkonto d WHERE d.id = o.debitorkonto_id)")
     cur.execute("""
         SELECT count(*) FILTER (WHERE aarsag IS NULL AND bev_sag_id IS NOT NULL),
                count(*) FILTER (WHERE aarsag IS NULL AND bev_sag_id IS NULL),

@@ -1,13 +1,8 @@
 from django.urls import path
 
-from cases.filters import AARSAGER
-from cases.views import TYPE_CONTEXT
 from debitor import views
-from debitor.models import Mi32Aarsag
 
 app_name = __name__.split(".")[0]
-TYPE_CONTEXT["mi32"] = views.mi32_context
-AARSAGER.update(Mi32Aarsag.choices)
 urlpatterns = [
     path("debitor/opgaver/<int:pk>/tilknyt/", views.tilknyt, name="tilknyt"),
     path("debitor/fordringer/<int:pk>/postering/", views.postering, name="postering"),

@@ -7,14 +7,11 @@ class UdbetalingConfig(AppConfig):
     verbose_name = "Udbetalinger og finansbilag"
 
     def ready(self):
+        from cases import opgavetyper
         from debitor.udbetaling import filer, krav  # noqa: F401 - the file kinds in the exchange layer
-        from cases.filters import AARSAGER
-        from cases.services import AFSLUTNING_KONTROL
-        from cases.views import TYPE_CONTEXT
-        from debitor.udbetaling.views import opgave_context
         from debitor.udbetaling.models import OpgaveAarsag
         from debitor.udbetaling.services import kontroller_opgave_afslutning
+        from debitor.udbetaling.views import opgave_context
 
-        TYPE_CONTEXT["afvist-udbetaling"] = opgave_context
-        AARSAGER.update(OpgaveAarsag.choices)
-        AFSLUTNING_KONTROL["afvist-udbetaling"] = kontroller_opgave_afslutning
+        opgavetyper.register("afvist-udbetaling", afslutning_kontrol=kontroller_opgave_afslutning,
+                             context=opgave_context, aarsager=OpgaveAarsag.choices)

@@ -76,7 +76,8 @@ def dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
 
 def _dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
     from cases.models import Opgave
-    from cases.services import opgavepakke
+    from cases.opgavestatus import Event
+    from cases.services import flyt_opgaver, opgavepakke
     from cases.ydelse.services import fyld_maaned
 
     start, end = maaned_af(as_of)
@@ -115,12 +116,10 @@ def _dan_effektueringskladder(kommune_id: int, as_of: dt.date) -> dict:
             genberegn = [r[0] for r in rows if not r[3] and not r[2]]
             marker = [(r[0], r[1]) for r in rows if r[3]]
             if fjern:  # their tasks are cancelled with a note, then drafts and modregninger go
-                cur.execute("""
-                    UPDATE cases_opgave SET status = 'annulleret', afsluttet = now(),
-                           data = data || jsonb_build_object('note', %(note)s::text)
-                    WHERE kommune_id = %(k)s AND type = 'godkend-effektuering' AND noegle = ANY(%(noegler)s)
-                      AND status IN ('planlagt', 'aaben', 'reserveret')
-                """, {"k": kommune_id, "note": FJERNET_NOTE, "noegler": [f"eff-{i}" for i in fjern]})
+                flyt_opgaver(Event.ANNULLER,
+                             "o.kommune_id = %(k)s AND o.type = 'godkend-effektuering' AND o.noegle = ANY(%(noegler)s)",
+                             {"k": kommune_id, "note": FJERNET_NOTE, "noegler": [f"eff-{i}" for i in fjern]},
+                             extra_set="data = o.data || jsonb_build_object('note', %(note)s::text)")
                 cur.execute(f"DELETE FROM {mod} WHERE effektuering_id = ANY(%(ids)s)", {"ids": fjern})
                 cur.execute(f"DELETE FROM {eff} WHERE id = ANY(%(ids)s)", {"ids": fjern})
                 res["fjernet"] = cur.rowcount
