@@ -84,7 +84,7 @@ def send_breve(kommune_id: int, kanal: str, *, dato: dt.date, transport, log=Non
             pdfs = {k: bytes(v) for k, v in pdfs.items()}
             ids = [r["id"] for r in rows]
             return Udfil(indhold=lambda nr, now: byg_zip(kanal, kommune_id, dato, nr, now, rows, pdfs), antal=len(rows),
-                         knyt=lambda fil: services.marker_sendt(ids, kanal, fil.filnavn))
+                         knyt=lambda f: services.marker_sendt(ids, kanal, f.filnavn))
 
         fil = send(ART[kanal], kommune_id, dato=dato, transport=transport, byg=byg, log=log)
         if fil is None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Status(models.TextChoices):
@@ -179,7 +179,7 @@ class Kontaktforloeb(models.Model):
     sag of the person in the kommune when there is one (else 'ikke saghenførbar'), followed up after
     ``uden_aktivitet_dage`` without activity, cleaned up after 30 days without activity."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     cpr = models.CharField(max_length=10)
     person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sag = models.ForeignKey("cases.Sag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -200,7 +200,7 @@ class Graviditet(models.Model):
     """A pregnancy known to the kommune (seed 000 nr. 10): terminsdato on the person (and the sag when
     known); the barselsperiode ends on ``barsel_slut`` (set by the caseworker or from the birth)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="graviditeter")
     sag = models.ForeignKey("cases.Sag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     terminsdato = models.DateField()
@@ -216,7 +216,7 @@ class Graviditet(models.Model):
 class Skatteopgoerelse(models.Model):
     """A forskudsopgørelse (SF0785) or årsopgørelse (SF0786) from SKAT, as read by job #2."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="skatteopgoerelser")
     art = models.CharField(max_length=4, choices=[("F", "Forskudsopgørelse"), ("A", "Årsopgørelse")])
     indkomstaar = models.PositiveSmallIntegerField("indkomstår")

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.cpr import InvalidCPR, birth_date, normalize_cpr
 from cases.models import Bevilling, Person, Sag
-from ky.scoping import user_kommune_codes
+from ky.core.scoping import user_kommune_codes
 
 from . import regler
 from .models import GIFT_CIVILSTANDE, Historik, Ophold, Relation, Stamdata

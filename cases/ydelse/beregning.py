@@ -40,7 +40,7 @@ class BeregningsFejl(Exception):
 
 
 def kr(x: Decimal) -> str:
-    """5.100,50 (ky.beloeb's Danish form) for forklaring texts."""
+    """5.100,50 (ky.core.beloeb's Danish form) for forklaring texts."""
     q = Decimal(x).quantize(OERE, rounding=ROUND_HALF_UP)
     s = f"{abs(q):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return ("-" if q < 0 else "") + s

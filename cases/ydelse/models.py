@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class DateRange(Func):

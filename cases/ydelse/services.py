@@ -14,8 +14,8 @@ from cases.cpr import InvalidCPR, normalize_cpr
 from cases.models import Bevilling, Person
 from cases.ydelse import beregning, selectors
 from cases.ydelse.models import Indtaegt, IndtaegtArt, Sanktion, SanktionArt, Sats, SatsYdelsestype
-from ky.api import DomainError
-from ky.scoping import user_kommune_codes
+from ky.core.api import DomainError
+from ky.core.scoping import user_kommune_codes
 
 
 class Fejl:

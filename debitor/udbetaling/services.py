@@ -18,7 +18,7 @@ from debitor.udbetaling import states
 from debitor.udbetaling.models import (
     AFVIST_OPGAVETYPE, AFVIST_PAKKE, Kilde, Kvikudbetaling, Maade, Modtagertype, OpgaveAarsag, Status, Udbetaling,
 )
-from ky.api import Conflict, DomainError
+from ky.core.api import Conflict, DomainError
 
 T = Udbetaling._meta.db_table
 MAX_BELOEB = Decimal("1000000000000")  # max_digits=14, 2 decimals
@@ -103,7 +103,7 @@ def dan_fra_underholdsbidrag(kommune_id: int, *, dry_run: bool = False) -> tuple
 
 
 def _beloeb(value) -> Decimal:
-    from ky.beloeb import UgyldigtBeloeb, parse_beloeb
+    from ky.core.beloeb import UgyldigtBeloeb, parse_beloeb
 
     if isinstance(value, str):
         try:

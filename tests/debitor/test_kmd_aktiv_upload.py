@@ -12,7 +12,7 @@ from batch import tasks
 from batch.models import Koersel
 from debitor.kmd_aktiv import HEADER
 from debitor.models import Fordring, ImportStatus, KmdAktivImport, KmdAktivUpload
-from ky.roles import Role
+from ky.core.roles import Role
 from tests.batch.test_platform_worker import start_worker, wait_for
 from tests.factories import UserFactory
 

@@ -4,9 +4,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from ky.accesslog import AccessLoggedMixin
-from ky.api import CASE_ROLES, RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import CASE_ROLES, RolePermission
+from ky.core.roles import Role
 
 from .. import selectors, services
 from . import serializers as s

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from cases import selectors as case_selectors
 from cases.ydelse import beregning, selectors, services
 from cases.ydelse.models import Indtaegt, Sanktion, Sats
-from ky.accesslog import AccessLoggedMixin
-from ky.api import CASE_ROLES, DomainError, Pagination, RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import CASE_ROLES, DomainError, Pagination, RolePermission
+from ky.core.roles import Role
 
 WRITE = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
 

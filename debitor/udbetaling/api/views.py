@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from cases.api.filters import CPRFilter
 from debitor.udbetaling import selectors, services
 from debitor.udbetaling.models import Finansbilag, FinansbilagLinje, Kilde, Status, Udbetaling
-from ky.accesslog import AccessLoggedMixin
-from ky.api import RolePermission
-from ky.roles import Role
+from ky.core.accesslog import AccessLoggedMixin
+from ky.core.api import RolePermission
+from ky.core.roles import Role
 
 
 READ = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN, Role.DRIFT)
