@@ -38,7 +38,7 @@ def cpr_haendelse(ctx) -> None:
     from django.db import transaction
 
     from integrations import sftp
-    from ky.api import DomainError
+    from ky.core.api import DomainError
 
     t = sftp.transport()
     try:

@@ -69,7 +69,7 @@ def seed(kommuner: list[int], rng) -> dict[str, int]:
                                          forventet_hjaelpsbeloeb=Decimal("12622.00"),
                                          saerlig_stoette=Decimal("2500.00"), aendret=False)
         Loftsinformation.objects.create(loftsindplacering=juni, kommune_id=kommune, dannet_dato=D(2025, 5, 20),
-                                        sendt=dt.datetime(2025, 5, 20, 22, 0, tzinfo=dt.timezone.utc))
+                                        sendt=dt.datetime(2025, 5, 20, 22, 0, tzinfo=dt.UTC))
         counts["Indtaegt"] += len(ind)
         counts["Sanktion"] += 2
         counts["SaerligStoette"] += 1
