@@ -285,10 +285,11 @@ def saet_konstant(*, user, kommune_id: int, job: str, noegle: str, vaerdi, gyldi
     """Set (or plan) a batchkonstant value from ``gyldig_fra``; logs the change (who, when, old, new).
     Only a kommuneadmin of that kommune (or a superuser) may change it."""
     from batch.models import BatchkonstantAendring
-    from ky.core.roles import Role
+    from ky.core.permissions import Perm
     from ky.core.scoping import user_kommune_codes
 
-    if not (user.is_superuser or (user.role == Role.KOMMUNEADMIN and kommune_id in (user_kommune_codes(user) or []))):
+    codes = user_kommune_codes(user)
+    if not (user.has_perm(Perm.AENDRE_BATCHKONSTANTER) and (codes is None or kommune_id in codes)):
         raise PermissionError("Kun kommunens administrator må ændre batchkonstanter.")
     try:
         spec = registry.get(job)

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from batch import registry, selectors, services
 from ky.core.models import Kommune
-from ky.core.roles import Role
+from ky.core.permissions import Perm
 from ky.core.scoping import user_kommune_codes
 
 
 def _admin_kommuner(request) -> list[int]:
     user = request.user
-    if not (user.is_superuser or user.role == Role.KOMMUNEADMIN):
+    if not user.has_perm(Perm.AENDRE_BATCHKONSTANTER):
         raise PermissionDenied
     codes = user_kommune_codes(user)
     return sorted(codes) if codes is not None else list(Kommune.objects.values_list("kode", flat=True))

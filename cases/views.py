@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
 
 from cases import opgavetyper, selectors, services
+from ky.core.permissions import Perm
 from cases.filters import AARSAGER, OpgaveScreenFilter
 from cases.models import Opgave, Sag
 from ky.core.accesslog import log_cpr_reads
@@ -79,7 +80,7 @@ def opgavepakke(request, pk: int):
 @login_required
 def opgave(request, pk: int):
     opgave = get_object_or_404(selectors.opgaver_for(request.user), pk=pk)
-    if opgave.status == "aaben" and request.user.role == "sagsbehandler":
+    if opgave.status == "aaben" and request.user.has_perm(Perm.LOESE_OPGAVER):
         opgave = services.reserver_opgave(request.user, opgave)
         opgave = selectors.opgaver_for(request.user).get(pk=pk)
     if opgave.person_id:

@@ -14,7 +14,7 @@ from debitor import selectors, services
 from debitor.forms import KmdAktivUploadForm, PosteringForm
 from debitor.models import Fordring, KmdAktivImport, KmdAktivUpload, Mi32Aarsag
 from ky.core.api import DomainError
-from ky.core.roles import Role
+from ky.core.permissions import Perm
 
 
 def mi32_context(request, opgave) -> dict:
@@ -32,7 +32,7 @@ def mi32_context(request, opgave) -> dict:
                  .order_by("-id"))
     return {"konto": konto, "bevillinger": bevillinger, "sager": sager, "bevillingsnr": nr,
             "ydelsestyper": Ydelsestype.choices,
-            "kan_loese": opgave.status in OPEN_STATUSES and request.user.role == Role.SAGSBEHANDLER,
+            "kan_loese": opgave.status in OPEN_STATUSES and request.user.has_perm(Perm.LOESE_OPGAVER),
             "aarsag_tekst": dict(Mi32Aarsag.choices).get(opgave.aarsag, opgave.aarsag)}
 
 
@@ -46,7 +46,7 @@ def _id(value: str) -> int:
 @require_POST
 def tilknyt(request, pk: int):
     opgave = get_object_or_404(cs.opgaver_for(request.user), pk=pk)
-    if request.user.role != Role.SAGSBEHANDLER:  # mi32.md: a caseworker resolves a task (as the API, TilknytView)
+    if not request.user.has_perm(Perm.LOESE_OPGAVER):  # mi32.md: a caseworker resolves a task (as TilknytView)
         raise PermissionDenied("Kun sagsbehandlere kan løse MI 32-opgaver.")
     kwargs = {}
     try:
@@ -72,7 +72,7 @@ def postering(request, pk: int):
     """A dækning, afskrivning or nedregulering on a fordring (sag page). Refused with the service's
     message while the debitorkonto has no sag; bad input changes nothing."""
     fordring = get_object_or_404(Fordring.objects.for_user(request.user).select_related("debitorkonto"), pk=pk)
-    if request.user.role not in (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN):  # as the API (PosteringView)
+    if not request.user.has_perm(Perm.REGISTRERE_POSTERINGER):  # as the API (PosteringView)
         raise PermissionDenied("Kun sagsbehandlere og kommuneadministratorer kan registrere på fordringer.")
     form = PosteringForm(request.POST)
     if not form.is_valid():
@@ -95,11 +95,8 @@ def postering(request, pk: int):
     return redirect("cases:opgave", pk=opgave.pk) if opgave else redirect("cases:opgavepakker")
 
 
-IMPORT_ROLES = (Role.KOMMUNEADMIN, Role.DRIFT)  # as the import API (KmdAktivImportView)
-
-
 def _import_adgang(request):
-    if request.user.role not in IMPORT_ROLES and not request.user.is_superuser:
+    if not request.user.has_perm(Perm.IMPORTERE_KMD_AKTIV):  # as the import API (KmdAktivImportView)
         raise PermissionDenied("Kun kommuneadministratorer og drift kan se KMD Aktiv-importer.")
 
 

@@ -159,6 +159,8 @@ BATCH_HEARTBEAT_STALE_SECONDS = int(os.environ.get("KY_BATCH_HEARTBEAT_STALE", "
 BATCH_DAGLIG_TIME = 2  # Copenhagen hour from which daily/weekly/monthly/yearly slots are due
 KY_BATCH_TEST_JOBS = env_bool("KY_BATCH_TEST_JOBS")  # register batch/testing_jobs.py (tests only)
 
+# Log-in as Django's ModelBackend; permissions only from the role -> permission table (ky/core/permissions.py)
+AUTHENTICATION_BACKENDS = ["ky.core.permissions.RolePolicyBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]

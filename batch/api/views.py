@@ -13,7 +13,7 @@ from batch import registry, selectors, services
 from batch.models import Batchkonstant, Koersel, KoerselStatus, Trigger
 from ky.core.models import Kommune
 from ky.core.api import Conflict, DomainError, RolePermission
-from ky.core.roles import Role
+from ky.core.permissions import Perm
 
 
 def job_dict(spec: registry.JobSpec) -> dict:
@@ -55,7 +55,7 @@ class KoerBody(serializers.Serializer):
 class JobViewSet(viewsets.ViewSet):
     serializer_class = JobSerializer
     permission_classes = [RolePermission]
-    action_roles = {"koer": (Role.DRIFT,)}
+    action_perms = {"koer": Perm.KOERE_BATCHJOBS}
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
 
@@ -115,7 +115,7 @@ class KoerselFilter(django_filters.FilterSet):
 
 class KoerselViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
-    read_roles = (Role.DRIFT, Role.KOMMUNEADMIN, Role.SAGSBEHANDLER)
+    read_perm = Perm.SE_KOERSLER
     serializer_class = KoerselSerializer
     filterset_class = KoerselFilter
 
@@ -133,8 +133,8 @@ class KonstantSerializer(serializers.ModelSerializer):
 class KonstantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                       viewsets.GenericViewSet):
     permission_classes = [RolePermission]
-    read_roles = (Role.DRIFT, Role.KOMMUNEADMIN)
-    write_roles = (Role.KOMMUNEADMIN,)
+    read_perm = Perm.SE_BATCHKONSTANTER
+    write_perm = Perm.AENDRE_BATCHKONSTANTER
     serializer_class = KonstantSerializer
     filterset_fields = ["kommune", "job"]
     http_method_names = ["get", "patch", "head", "options"]

@@ -6,7 +6,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
-from cases.api.views import CASE_READ
 from debitor import selectors, services
 from debitor.api import serializers as s
 from debitor.api.filters import DebitorkontoFilter
@@ -14,14 +13,14 @@ from debitor.api.serializers import DebitorkontoSerializer
 from debitor.models import Fordring, KmdAktivImport, PosteringType
 from ky.core.accesslog import AccessLoggedMixin
 from ky.core.api import DomainError, RolePermission
-from ky.core.roles import Role
+from ky.core.permissions import Perm
 
 
 class DebitorkontoViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DebitorkontoSerializer
     filterset_class = DebitorkontoFilter
     permission_classes = [RolePermission]
-    read_roles = CASE_READ
+    read_perm = Perm.SE_SAGER
 
     def get_queryset(self):
         return selectors.debitorkonti_for(self.request.user).order_by("-id")
@@ -31,7 +30,7 @@ class KmdAktivImportView(APIView):
     """mi32.md: POST a KMD Aktiv file (multipart ``fil``, ``kommune``, ``dry_run``); GET lists the imports."""
 
     permission_classes = [RolePermission]
-    read_roles = write_roles = (Role.DRIFT, Role.KOMMUNEADMIN)
+    read_perm = write_perm = Perm.IMPORTERE_KMD_AKTIV
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses={200: s.KmdAktivImportSerializer(many=True)})
@@ -62,7 +61,7 @@ class TilknytView(APIView):
     """mi32.md: POST /api/v1/opgaver/{id}/tilknyt/ with exactly one of bevilling, sag, opret_sag."""
 
     permission_classes = [RolePermission]
-    write_roles = (Role.SAGSBEHANDLER,)
+    write_perm = Perm.LOESE_OPGAVER
 
     @extend_schema(request=s.TilknytSerializer, responses={200: DebitorkontoSerializer})
     def post(self, request, pk: int):
@@ -90,7 +89,7 @@ class PosteringView(APIView):
     while the debitorkonto has no sag."""
 
     permission_classes = [RolePermission]
-    write_roles = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN)
+    write_perm = Perm.REGISTRERE_POSTERINGER
 
     @extend_schema(request=s.PosteringRequestSerializer, responses={201: s.PosteringSerializer})
     def post(self, request, pk: int, fordring_id: str, operation: str):

@@ -7,14 +7,12 @@ from django.views.decorators.http import require_POST
 from integrations.sf2520 import selectors, services
 from ky.core.accesslog import log_cpr_reads
 from ky.core.api import DomainError
-from ky.core.roles import Role
-
-# as the API (sf2520.md, API: `sagsbehandler` reads and approves, `drift` all)
-ROLLER = (Role.SAGSBEHANDLER, Role.DRIFT)
+from ky.core.permissions import Perm
 
 
 def _tilladt(user) -> bool:
-    return user.is_superuser or user.role in ROLLER
+    # as the API (sf2520.md, API: `sagsbehandler` reads and approves, `drift` all)
+    return user.has_perm(Perm.GODKENDE_EFFEKTUERINGER)
 
 
 def _eff(request, pk):

@@ -86,10 +86,15 @@ def exception_handler(exc, context):
     return response
 
 
+_UNSET = object()
+
+
 class RolePermission(permissions.BasePermission):
-    """Role check per viewset: ``read_roles`` for safe methods, ``write_roles``
-    (or ``action_roles[action]``) for the rest. Kommune checks are not done
-    here but by the scoped queryset (404) and by services (on write)."""
+    """Permission check per view through the one policy (ky/core/permissions.py, ``has_perm``):
+    ``read_perm`` for safe methods, ``write_perm`` (or ``action_perms[action]``) for the rest; None
+    means any authenticated user. Views not yet converted list roles instead (``read_roles``,
+    ``write_roles``, ``action_roles``). Kommune checks are not done here but by the scoped queryset
+    (404) and by services (on write)."""
 
     def has_permission(self, request, view):
         user = request.user
@@ -98,6 +103,15 @@ class RolePermission(permissions.BasePermission):
         if user.is_superuser:
             return True
         action = getattr(view, "action", None)
+        action_perms = getattr(view, "action_perms", {}) or {}
+        if action in action_perms:
+            perm = action_perms[action]
+        elif request.method in permissions.SAFE_METHODS:
+            perm = getattr(view, "read_perm", _UNSET)
+        else:
+            perm = getattr(view, "write_perm", _UNSET)
+        if perm is not _UNSET:
+            return perm is None or user.has_perm(perm)
         action_roles = getattr(view, "action_roles", {}) or {}
         if action in action_roles:
             allowed = action_roles[action]
