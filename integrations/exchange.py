@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -335,7 +335,7 @@ def modtag(art: Art | str, transport, log, *, kommune_id: int | None = None, dry
     good ones stay in IN/ for the next run, nothing is stored and ``AfvistFil`` is raised naming
     each file and line. Files without valid metadata from the art's sender are logged and left.
     A dry run validates and runs ``gem`` in a rolled-back savepoint; nothing moves."""
-    from cases.models import Kommune
+    from ky.core.models import Kommune
     from integrations.fixedwidth import LayoutFejl
 
     art = art if isinstance(art, Art) else ARTER[art]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class Retning(models.TextChoices):
@@ -33,7 +33,7 @@ class Fil(models.Model):
 
     art = models.CharField(max_length=30, db_index=True)  # exchange.ARTER: SF2520, SF0770B, ...
     retning = models.CharField(max_length=3, choices=Retning.choices)
-    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     filnavn = models.CharField(max_length=150)
     loebenummer = models.PositiveIntegerField(null=True, blank=True)  # outbound only
     koerselsdato = models.DateField(null=True, blank=True)
@@ -77,7 +77,7 @@ class Fil(models.Model):
 class Loebenummer(models.Model):
     """The counter of løbenumre per kommune (null: national file) and art (SELECT FOR UPDATE)."""
 
-    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     art = models.CharField(max_length=30)
     sidste = models.PositiveIntegerField(default=0)
 

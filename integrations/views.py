@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from integrations import exchange, selectors
-from ky.roles import Role
+from ky.core.permissions import Perm
 
 
 def _drift(user):
-    if not (user.is_superuser or user.role == Role.DRIFT):
+    if not user.has_perm(Perm.DRIFT):
         raise PermissionDenied("Kun drift kan se integrationernes filer.")
 
 

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from integrations import exchange, selectors
 from integrations.models import Fil, FilStatus, Retning
-from ky.api import Conflict, RolePermission
-from ky.roles import Role
+from ky.core.api import Conflict, RolePermission
+from ky.core.roles import Role
 
 
 class IntegrationFilSerializer(serializers.ModelSerializer):

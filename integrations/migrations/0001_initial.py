@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('senders_file_id', models.UUIDField(blank=True, null=True, unique=True)),
                 ('fejl', models.TextField(blank=True)),
                 ('erstatter', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='erstattet_af', to='integrations.fil')),
-                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'fil',
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('art', models.CharField(max_length=30)),
                 ('sidste', models.PositiveIntegerField(default=0)),
-                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'løbenummer',
