@@ -13,9 +13,9 @@ from django.utils import timezone
 from cases import selectors as case_selectors
 from cases.models import Bevilling
 from cases.ydelse import beregning, selectors, services
-from ky.accesslog import log_cpr_reads
-from ky.api import DomainError
-from ky.roles import Role
+from ky.core.accesslog import log_cpr_reads
+from ky.core.api import DomainError
+from ky.core.roles import Role
 
 ROLLER = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN, Role.DRIFT)
 

@@ -26,7 +26,7 @@ from debitor.udbetaling.models import BilagStatus, Finansbilag, Kilde, Maade, St
 from integrations import exchange
 from integrations.fixedwidth import LayoutFejl, encode_file, read_file
 from integrations.sf2520.formats import SLUT, START
-from ky.bankdage import foerste_bankdag_efter
+from ky.core.bankdage import foerste_bankdag_efter
 
 NEMKONTO = getattr(settings, "KY_SFTP_NEMKONTO_AFSENDER", "NEMKONTO")
 OEKONOMI = getattr(settings, "KY_SFTP_OEKONOMI_AFSENDER", "OEKONOMI")

@@ -256,7 +256,7 @@ class Inddrivelseskrav(models.Model):
     """A fordring sent to inddrivelse (debitor-send-krav): its status and the date and restgæld it
     was last sent with. Sent again when its restgæld has changed since (issue 14 #15)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     fordring = models.OneToOneField("debitor.Fordring", on_delete=models.CASCADE, related_name="inddrivelse")
     status = models.CharField(max_length=12, default="sendt",
                               choices=[("sendt", "Sendt til inddrivelse"), ("tilbagekaldt", "Tilbagekaldt")])
@@ -277,7 +277,7 @@ class Inddrivelseskrav(models.Model):
 class Afdragsordning(models.Model):
     """An agreement that the debtor pays a debitorkonto off by a fixed monthly amount (issue 14 #56)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     debitorkonto = models.ForeignKey("debitor.Debitorkonto", on_delete=models.CASCADE, related_name="afdragsordninger")
     maanedligt_beloeb = models.DecimalField("månedligt beløb", max_digits=14, decimal_places=2)
     startdato = models.DateField()
@@ -295,7 +295,7 @@ class Afdragsordning(models.Model):
 class Periodekrav(models.Model):
     """The month's claim of an afdragsordning, made once (unique per ordning and month)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     afdragsordning = models.ForeignKey(Afdragsordning, on_delete=models.CASCADE, related_name="periodekrav")
     periode = models.DateField()  # the month's first day
     forfaldsdato = models.DateField()

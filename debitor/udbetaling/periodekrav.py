@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import connection
 
-from ky.bankdage import foerste_bankdag_fra
+from ky.core.bankdage import foerste_bankdag_fra
 
 PAKKE = ("PERIODEKRAV", "Opkrævning af periodekrav")
 

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from debitor.udbetaling import selectors, services
-from ky.accesslog import log_cpr_reads
-from ky.api import DomainError
-from ky.roles import Role
+from ky.core.accesslog import log_cpr_reads
+from ky.core.api import DomainError
+from ky.core.roles import Role
 
 ROLLER = (Role.SAGSBEHANDLER, Role.KOMMUNEADMIN, Role.DRIFT)
 

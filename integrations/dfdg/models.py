@@ -177,7 +177,7 @@ class Kontaktforloeb(models.Model):
     open-ended. ``akasse`` is the citizen's a-kasse (its number) when it has one, so its subscribers get the CPR
     change (seed 003, "CPR-skiftere")."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="dfdg_kontaktforloeb")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="dfdg_kontaktforloeb")
     cpr = models.CharField("CPR-nummer", max_length=10)
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="forloeb")
     fra = models.DateField()
@@ -217,7 +217,7 @@ class Besked(models.Model):
     kanal = models.CharField(max_length=4, choices=Kanal.choices)
     navn = models.CharField(max_length=40)
     #: routing: the kommune's subscribers get it; ``akasse``: that a-kasse's subscribers (GetCprChanged)
-    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT,
+    kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", db_index=False)
     akasse = models.PositiveIntegerField(null=True, blank=True)
     frist_id = models.BigIntegerField(null=True, blank=True)
@@ -248,7 +248,7 @@ class Abonnement(models.Model):
     it acknowledged. Reading never moves the cursor; acknowledging does (exactly once per subscriber)."""
 
     navn = models.CharField(max_length=100)
-    kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT,
+    kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="dfdg_abonnementer")
     akasse = models.PositiveIntegerField("a-kasse", null=True, blank=True)
     kvitteret_til = models.BigIntegerField(default=0)

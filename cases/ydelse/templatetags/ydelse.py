@@ -1,6 +1,6 @@
 from django import template
 
-from ky.beloeb import format_kr
+from ky.core.beloeb import format_kr
 
 register = template.Library()
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('gange', models.PositiveIntegerField(default=1)),
                 ('fil_id', models.BigIntegerField(blank=True, null=True)),
                 ('fordring', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='inddrivelse', to='debitor.fordring')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'inddrivelseskrav',

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('slutdato', models.DateField(blank=True, null=True)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('debitorkonto', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='afdragsordninger', to='debitor.debitorkonto')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'afdragsordning',
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('beloeb', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='beløb')),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('afdragsordning', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periodekrav', to='udbetaling.afdragsordning')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name_plural': 'periodekrav',

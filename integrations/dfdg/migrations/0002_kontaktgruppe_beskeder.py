@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('kvitteret_til', models.BigIntegerField(default=0)),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
                 ('oprettet_af', models.CharField(blank=True, max_length=150)),
-                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_abonnementer', to='cases.kommune')),
+                ('kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_abonnementer', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'abonnement',
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('cpr', models.CharField(max_length=10)),
                 ('indhold', models.JSONField()),
                 ('oprettet', models.DateTimeField()),
-                ('kommune', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'besked',
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('til', models.DateField(blank=True, null=True)),
                 ('akasse', models.PositiveIntegerField(blank=True, null=True, verbose_name='a-kasse')),
                 ('oprettet', models.DateTimeField(auto_now_add=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_kontaktforloeb', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dfdg_kontaktforloeb', to='core.kommune')),
                 ('kontaktgruppe', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forloeb', to='dfdg.kontaktgruppe')),
             ],
             options={
