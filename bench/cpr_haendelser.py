@@ -89,7 +89,6 @@ def main():
 
     print(f"database {name}: migrating ...", file=sys.stderr)
     call_command("migrate", verbosity=0)
-    rng = random.Random(2026)
     personer = [_cpr(i) for i in range(args.personer)]
     t0 = time.perf_counter()
     with connection.cursor() as cur, transaction.atomic():

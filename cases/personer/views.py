@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ky.accesslog import log_cpr_reads
+from ky.core.accesslog import log_cpr_reads
 
 from . import regler, selectors
 from .models import Civilstand, RelationType, Status

@@ -320,11 +320,11 @@ class Overdragelse(models.Model):
     inddrivelse (every open fordring sent). The old konto and its history stay; its fordringer are
     brought to 0 by a nedregulering each."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     debitorkonto = models.OneToOneField("debitor.Debitorkonto", on_delete=models.CASCADE, related_name="overdragelse")
     aarsag = models.CharField("årsag", max_length=12, choices=[("flyttet", "Debitor er flyttet til en anden kommune"),
                                                                ("inddrivelse", "Sendt til inddrivelse")])
-    til_kommune = models.ForeignKey("cases.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    til_kommune = models.ForeignKey("core.Kommune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ny_debitorkonto = models.ForeignKey("debitor.Debitorkonto", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
     saldo = models.DecimalField(max_digits=14, decimal_places=2)

@@ -45,7 +45,7 @@ def test_person_page_of_another_kommune_is_404(client, sagsbehandler_751, sag):
 
 
 def test_person_page_query_count(client, sagsbehandler, sag, django_assert_max_num_queries):
-    for i in range(5):
+    for _ in range(5):
         SagFactory(kommune_id=101, person=sag.person)
     client.force_login(sagsbehandler)
     with django_assert_max_num_queries(14):

@@ -21,9 +21,9 @@ class Migration(migrations.Migration):
                 ('saldo', models.DecimalField(decimal_places=2, max_digits=14)),
                 ('dato', models.DateField()),
                 ('debitorkonto', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='overdragelse', to='debitor.debitorkonto')),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
                 ('ny_debitorkonto', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='debitor.debitorkonto')),
-                ('til_kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('til_kommune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'overdragelse',
