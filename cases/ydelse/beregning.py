@@ -65,6 +65,7 @@ class Satstabel:
 
     satser: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)  # (fra, til, beloeb, id, kilde)
     regler: dict[str, list[tuple]] = field(default_factory=dict)  # (fra, til, vaerdi, kilde)
+    _cache: dict = field(default_factory=dict, repr=False)  # lookups are pure: memoised for a batch
 
     @classmethod
     def fra_rows(cls, sats_rows, regel_rows) -> Satstabel:
@@ -79,12 +80,25 @@ class Satstabel:
 
     def sats(self, ytype: str, kat: str, d: dt.date):
         """(beloeb, id, kilde) in force on d, or raise BeregningsFejl."""
+        key = ("s", ytype, kat, d)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._sats(ytype, kat, d)
+        return hit
+
+    def _sats(self, ytype: str, kat: str, d: dt.date):
         for fra, til, beloeb, sid, kilde in self.satser.get((ytype, kat), ()):
             if fra <= d and (til is None or d <= til):
                 return beloeb, sid, kilde
         raise BeregningsFejl(f"Der er ingen sats i kraft for {ytype} '{kat}' den {d:%d-%m-%Y}.", "maaned")
 
     def regel(self, noegle: str, d: dt.date) -> str | None:
+        key = ("r", noegle, d)
+        if key not in self._cache:
+            self._cache[key] = self._regel(noegle, d)
+        return self._cache[key]
+
+    def _regel(self, noegle: str, d: dt.date) -> str | None:
         for fra, til, vaerdi, _k in self.regler.get(noegle, ()):
             if fra <= d and (til is None or d <= til):
                 return vaerdi
@@ -92,6 +106,12 @@ class Satstabel:
 
     def skift_i(self, start: dt.date, slut: dt.date) -> set[dt.date]:
         """Every date in (start, slut] on which some sats or regel starts or stops applying."""
+        key = ("k", start, slut)
+        if key not in self._cache:
+            self._cache[key] = frozenset(self._skift_i(start, slut))
+        return set(self._cache[key])
+
+    def _skift_i(self, start: dt.date, slut: dt.date) -> set[dt.date]:
         out = set()
         for rows in (*self.satser.values(), *self.regler.values()):
             for fra, til, *_ in rows:
