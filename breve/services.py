@@ -264,6 +264,18 @@ def marker_sendt(brev_ids: list[int], kanal: str, filnavn: str, tid=None) -> int
         status=BrevStatus.SENDT, kanal=kanal, sendt=tid or timezone.now(), udsendelse=filnavn)
 
 
+def tegn(type: str, *, kommune, data: dict | None = None, kontekst: dict | None = None, titel: str | None = None,
+         as_of: dt.date | None = None, modtager: dict | None = None, cpr: str = "") -> tuple[bytes, int]:
+    """Render a document of a registered type to PDF without storing it (an on-demand view such as the
+    underholdsbidrag stamkort); ``kontekst`` adds template variables that are not stored data."""
+    spec = registry.get(type)
+    kommune_id = getattr(kommune, "pk", kommune)
+    data = normaliser(data or {})
+    ctx = _context(spec=spec, titel=titel or spec.titel_for(data), data=data, hoved=_hoveder([kommune_id])[kommune_id],
+                   modtager=modtager, dannet=as_of or timezone.localdate(), cpr=cpr)
+    return renderer().render(render_to_string(spec.template, {**ctx, **(kontekst or {})}))
+
+
 # ------------------------------------------------------------------------------------------ lists
 
 def _csv_felt(v, fmt: str | None) -> str:

@@ -241,17 +241,16 @@ class TilslutningDetail(TilslutningBase):
 @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
 class Stamkort(Base):
     def get(self, request, pk):
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
+        from breve.services import tegn  # the document platform (docs/breve.md)
 
         sag = get_object_or_404(selectors.sager_for(request.user), pk=pk)
         from ky.core.accesslog import collect_cprs, log_cpr_reads
         data = selectors.sag_dict(sag)
         log_cpr_reads(request.user, collect_cprs(data), f"API {request.path}")
-        html = render_to_string("underholdsbidrag/stamkort_pdf.html",
-                                {"sag": sag, "data": data, "aendrede": set(sag.aendrede_felter or []),
-                                 "beregninger": selectors.beregninger(sag)[-20:]})
-        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        pdf, _ = tegn("ub-stamkort", kommune=sag.kommune_id, data=data,
+                      kontekst={"sag": sag, "aendrede": set(sag.aendrede_felter or []),
+                                "beregninger": selectors.beregninger(sag)[-20:]})
+        return HttpResponse(pdf, content_type="application/pdf")
 
 
 # ---------------------------------------------------------------- adresseringsgrundlag (seed 004, 3.9.1)
@@ -325,11 +324,10 @@ class RegisterindsigtPdf(Base):
     @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_pdf_retrieve",
                    responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
+        from breve.services import tegn  # the document platform (docs/breve.md)
         from ky.core.accesslog import log_cpr_reads
         r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
         log_cpr_reads(request.user, [r.cpr], f"API {request.path}")
-        html = render_to_string("underholdsbidrag/registerindsigt_pdf.html", {"r": r, "i": r.indhold})
-        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        pdf, _ = tegn("ub-registerindsigt", kommune=r.kommune_id, data=r.indhold, kontekst={"r": r, "i": r.indhold},
+                      cpr=r.cpr, modtager={"navn": (r.indhold or {}).get("navn", ""), "adresse": []}, as_of=r.dannet)
+        return HttpResponse(pdf, content_type="application/pdf")
