@@ -50,6 +50,8 @@ install() {
     "$PY" -m pip install -q --upgrade pip >/dev/null
     "$PY" -m pip install -q -r requirements.lock
     "$PY" -m pip install -q --no-deps -e .
+    # a dependency declared in pyproject.toml but missing from the lock shows here
+    "$PY" -m pip check >/dev/null || { "$PY" -m pip check >&2 || true; echo "ky: requirements.lock is behind pyproject.toml; regenerate it (README, 'Checks and dependencies')" >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
 }
