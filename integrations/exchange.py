@@ -181,7 +181,7 @@ class Udfil:
 
 
 def send(art: Art | str, kommune_id: int | None, *, dato: dt.date, transport, byg: Callable[[], Udfil | None],
-         log=None, now: dt.datetime | None = None) -> Fil | None:
+         log=None, now: dt.datetime | None = None, erstatter: Fil | None = None) -> Fil | None:
     """The whole outbound step of a job: finish files in flight, then in ONE transaction
     ``byg()`` (select the rows to send FOR UPDATE, return an ``Udfil`` or None for nothing to
     send), journal the file and link the rows; commit; upload. Returns the new file or None."""
@@ -192,7 +192,7 @@ def send(art: Art | str, kommune_id: int | None, *, dato: dt.date, transport, by
         if u is None:
             return None
         fil = journaliser(art, kommune_id, dato=dato, indhold=u.indhold, antal=u.antal, sum_beloeb=u.sum_beloeb,
-                          noegle=u.noegle, now=now)
+                          noegle=u.noegle, now=now, erstatter=erstatter)
         if u.knyt:
             u.knyt(fil)
     return lever(fil, transport)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "breve",
     "cases.ydelse",
     "cases.personer",
+    "integrations.eindkomst",
 ]
 
 MIDDLEWARE = [
