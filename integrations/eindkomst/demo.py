@@ -38,6 +38,8 @@ def seed(kommuner: list[int], rng) -> dict[str, int]:
     t = sftp.LocalTransport(Path(settings.KY_DATA_DIR) / "sftp")  # demo files stay local, never on a real server
     fil = services.indberet(101, dt.date(2026, 11, 2), t)
     linjer = list(Indberetning.objects.filter(fil=fil).order_by("id"))
+    for name in (fil.filnavn, f"{fil.filnavn}.trigger"):  # the platform has taken the file from OUT/
+        t.remove(f"OUT/{name}")
     # SKAT's receipt: the file accepted, one line rejected
     now = dt.datetime(2026, 11, 3, 6, 0)
     recs = [formats.START.write({"kommunekode": 101, "dato": now.date(), "tid": "060000", "loebenummer": 1,
