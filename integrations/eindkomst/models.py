@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from ky.scoping import scoped_manager
+from ky.core.scoping import scoped_manager
 
 
 class LinjeStatus(models.TextChoices):
@@ -20,7 +20,7 @@ class Indberetning(models.Model):
     """One eIndkomst line: a person's A-indkomst and A-skat for a month from one kommune. A
     correction (``art`` R) replaces the latest live line of the person and month (``forrige``)."""
 
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     cpr = models.CharField("CPR-nummer", max_length=10)
     maaned = models.DateField("måned")  # first day of the income month
     a_indkomst = models.DecimalField("A-indkomst", max_digits=14, decimal_places=2)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 
 from integrations import exchange
 from integrations.eindkomst import formats
