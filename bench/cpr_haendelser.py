@@ -73,6 +73,7 @@ def main():
     ap.add_argument("--batch", type=int, default=100_000)
     ap.add_argument("--ny-cpr-hver", type=int, default=20_000, help="every n-th event is a ny_cpr (0: none)")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="cProfile's top 20 of the first batch")
     args = ap.parse_args()
 
     import _throwaway  # noqa: E402  (bench/)
@@ -144,7 +145,15 @@ def main():
                     for e in batch).encode())
         floor_s += time.perf_counter() - t
         t = time.perf_counter()
-        res = services.modtag_haendelser(batch, kilde="bench", as_of=dt.date(2026, 12, 7))
+        if args.profile and done == 0:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            res = prof.runcall(services.modtag_haendelser, batch, kilde="bench", as_of=dt.date(2026, 12, 7))
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        else:
+            res = services.modtag_haendelser(batch, kilde="bench", as_of=dt.date(2026, 12, 7))
         apply_s += time.perf_counter() - t
         for k, v in res.items():
             res_sum[k] = res_sum.get(k, 0) + v

@@ -152,9 +152,8 @@ def ub_adresser(cur) -> int:
         FROM (SELECT DISTINCT person_id FROM {_TMP} WHERE type IN ('adresse', 'udrejst', 'indrejst')) h
         JOIN cases_person p ON p.id = h.person_id
         JOIN personer_stamdata s ON s.person_id = h.person_id
-        WHERE EXISTS (SELECT 1 FROM underholdsbidrag_ubsag u WHERE u.bb_cpr = p.cpr)
-           OR EXISTS (SELECT 1 FROM underholdsbidrag_bidragsperson u WHERE u.cpr = p.cpr)
-           OR EXISTS (SELECT 1 FROM underholdsbidrag_bidragspligtig u WHERE u.cpr = p.cpr)
+        WHERE p.cpr IN (SELECT bb_cpr FROM underholdsbidrag_ubsag UNION ALL SELECT cpr FROM underholdsbidrag_bidragsperson
+                        UNION ALL SELECT cpr FROM underholdsbidrag_bidragspligtig)
         ON CONFLICT (cpr) DO UPDATE SET kommunekode = EXCLUDED.kommunekode, vejkode = EXCLUDED.vejkode,
             husnr = EXCLUDED.husnr, etage = EXCLUDED.etage, side = EXCLUDED.side, postnr = EXCLUDED.postnr,
             udland = EXCLUDED.udland, opdateret = now()""")
