@@ -17,7 +17,6 @@ from functools import lru_cache
 
 from django.db import connection, transaction
 
-from cases.cpr import InvalidCPR, normalize_cpr
 from ky.core.api import DomainError
 
 from .models import Civilstand, HaendelseType, RelationType
