@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("batch.urls")),
     path("", include("integrations.urls")),
     path("", include("debitor.underholdsbidrag.urls")),
+    path("", include("breve.urls")),
     path("", include("debitor.udbetaling.urls")),
     path("", include("cases.ydelse.urls")),
 ]
