@@ -15,6 +15,7 @@ from cases.models import Bevilling, Person
 from cases.ydelse import beregning, selectors
 from cases.ydelse.models import Indtaegt, IndtaegtArt, Sanktion, SanktionArt, Sats, SatsYdelsestype
 from ky.core.api import DomainError
+from ky.core.db import copy_rows
 from ky.core.scoping import user_kommune_codes
 
 
@@ -259,9 +260,7 @@ def fyld_maaned(kommune_id: int, maaned: dt.date) -> tuple[int, list[tuple[int, 
                 elif res["dage"]:
                     rows.append((g.bevilling_id, max(g.bevilget_fra, start), min(g.bevilget_til or slut, slut),
                                  res["dage"], res["beloeb"], beregning.forklaring_tekst(res)))
-            with cur.copy(f"COPY {TMP} (bevilling_id, fra, til, dage, beloeb, forklaring) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(cur, TMP, ("bevilling_id", "fra", "til", "dage", "beloeb", "forklaring"), rows, analyze=False)
             n += len(rows)
         cur.execute(f"ANALYZE {TMP}")
     return n, fejl
@@ -411,10 +410,8 @@ def beregn_loftsindplaceringer(kommune_id: int, as_of: dt.date, *, dry_run=False
         cur.execute("""CREATE TEMP TABLE ydelse_loft_tmp (bevilling_id bigint, kommune_id int, person_id bigint,
                        kategori text, loft numeric(12,2), forventet numeric(12,2), saes numeric(12,2))
                        ON COMMIT DROP""")
-        with cur.copy("COPY ydelse_loft_tmp FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-        cur.execute("ANALYZE ydelse_loft_tmp")
+        copy_rows(cur, "ydelse_loft_tmp", ("bevilling_id", "kommune_id", "person_id", "kategori", "loft", "forventet",
+                                           "saes"), rows)
         cur.execute(f"""
             WITH t AS (
                 SELECT t.*, f.id AS forrige_id, f.kategori AS f_kategori, f.loft AS f_loft
