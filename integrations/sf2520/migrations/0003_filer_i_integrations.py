@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
                antal, sum_beloeb, status, coalesce(kvitteret, sendt, dannet, now()), dannet, indhold, sendt, kvitteret,
                senders_file_id, afvist_aarsag
         FROM sf2520_sendtfil;
+        SELECT setval(pg_get_serial_sequence('integrations_fil', 'id'),
+                      greatest((SELECT max(id) FROM integrations_fil), 1));
         INSERT INTO integrations_fil (art, retning, kommune_id, filnavn, antal, sum_beloeb, status, tid, fejl, noegle)
         SELECT 'SF2530_SVAR', 'ind', kommune_id, filnavn, antal, 0, status, modtaget, fejl, ''
         FROM sf2520_modtagetfil ORDER BY id;
