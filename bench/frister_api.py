@@ -52,6 +52,20 @@ def make_cpr(n: int) -> str:
     return f"{day:%d%m%y}{(n // 18000) % 4}{n % 1000:03d}"
 
 
+def seed_kontaktforloeb(start: int, count: int, kontaktgruppe: str) -> None:
+    """Give the CPRs make_cpr(start .. start+count-1) a current kontaktforløb (CreateFrist refuses a citizen with
+    no kontaktgruppe, issue 22): one INSERT ... SELECT, make_cpr in SQL."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("""
+            INSERT INTO dfdg_kontaktforloeb (kommune_id, cpr, kontaktgruppe_id, fra, oprettet)
+            SELECT 101, to_char(date '1950-01-01' + (n %% 18000)::int, 'DDMMYY') || ((n / 18000) %% 4)::text
+                        || lpad((n %% 1000)::text, 3, '0'),
+                   %s, current_date - 30, now()
+            FROM generate_series(%s::bigint, %s::bigint) AS n""", [kontaktgruppe, start, start + count - 1])
+
+
 class Load:
     """One endpoint's request function and its accumulated figures over all its slices."""
 
@@ -120,6 +134,10 @@ def main():
     token, _ = Token.objects.get_or_create(user=user)
     run_id = int(time.time()) % 100000
     fristdato = str(timezone.localdate() + dt.timedelta(days=14))
+    # the citizens' kontaktgruppe (issue 22): dagpenge, where jobsamtale (7, create_get) and fælles jobsamtale
+    # (17, create_only) can be indfriet; the two loads share CPRs, each with its own samtaletype
+    seed_kontaktforloeb(run_id * 1000, 100_000, "dagpenge")
+    seed_kontaktforloeb(run_id * 1000 + 5_000_000, 20_000, "dagpenge")
 
     port = free_port()
     proc = subprocess.Popen(
@@ -150,7 +168,7 @@ def main():
 
         def create_only(conn, tok, i):
             n = run_id * 1000 + i
-            body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 4, "fristdato": fristdato}
+            body = {"kommune": 101, "cpr": make_cpr(n), "samtaletype": 17, "fristdato": fristdato}
             return req(conn, "POST", "/api/v1/dfdg/frister/", tok, body)[0]
 
         loads = {

@@ -32,6 +32,20 @@ def opgaver_for(user):
     )
 
 
+#: how many overdue tasks the package page lists above the others
+OVERSKREDNE_VIST = 10
+
+
+def overskredne(user, pakke, today) -> tuple[list, int]:
+    """The package's open tasks whose frist has passed: the oldest frister first (at most OVERSKREDNE_VIST), and
+    their count. Two queries on the partial index opgave_pakke_aaben_frist_idx (debitor 0006)."""
+    qs = Opgave.objects.for_user(user).filter(opgavepakke=pakke, status__in=OPEN_STATUSES, frist__lt=today)
+    antal = qs.count()
+    if not antal:
+        return [], 0
+    return list(qs.select_related("person", "reserveret_af").order_by("frist", "id")[:OVERSKREDNE_VIST]), antal
+
+
 def pakke_har_aabne(pakke) -> bool:
     return Opgave.objects.filter(opgavepakke=pakke, status__in=OPEN_STATUSES).exists()
 
@@ -63,6 +77,6 @@ def opgaver_i_pakke(user, pakke, filters: dict):
 
 
 __all__ = [
-    "sager_for", "bevillinger_for", "opgavepakker_for", "opgaver_for", "pakke_har_aabne", "person_for",
+    "sager_for", "bevillinger_for", "opgavepakker_for", "opgaver_for", "pakke_har_aabne", "overskredne", "person_for",
     "sag_detail", "Exists", "OuterRef",
 ]

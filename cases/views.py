@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
+from django.utils import timezone
 
 from cases import opgavetyper, selectors, services
 from ky.core.permissions import Perm
@@ -71,10 +72,19 @@ def opgavepakke(request, pk: int):
     query = request.GET.copy()
     for key in ("side", "foer", "efter"):
         query.pop(key, None)
+    # overdue open tasks first, with their count (issue 22): an index-only count and the oldest frister
+    overskredne, antal_overskredne = selectors.overskredne(request.user, pakke, timezone.localdate())
+    if overskredne:
+        log_cpr_reads(request.user, [o.person.cpr for o in overskredne if o.person_id], f"opgavepakke {pakke.pk}")
     return render(request, "cases/opgavepakke.html", {
         "pakke": pakke, "filter": filterset, "page": page, "query": query.urlencode(),
-        "fuldfoert": pakke.antal_aabne == 0,
+        "fuldfoert": pakke.antal_aabne == 0, "overskredne": overskredne, "antal_overskredne": antal_overskredne,
+        **(PAKKE_CONTEXT[pakke.kode](request, pakke) if pakke.kode in PAKKE_CONTEXT else {}),
     })
+
+
+#: per package kode, a function giving extra context for its page (registered by the app owning the package)
+PAKKE_CONTEXT: dict = {}
 
 
 @login_required

@@ -58,3 +58,13 @@ class KmdAktivUploadAdmin(admin.ModelAdmin):
     list_filter = ["kommune", "dry_run"]
     raw_id_fields = ["koersel", "bruger", "kmd_import"]
     list_select_related = ["koersel", "kommune", "bruger", "kmd_import"]
+
+
+@admin.register(m.KlikOpgave)
+class KlikOpgaveAdmin(admin.ModelAdmin):
+    """The MI 32 package's KLIK task; the deadline is set by the kommuneadmin on the package page (tasks follow)."""
+
+    list_display = ["opgavepakke", "kommune", "startdato", "deadline", "deadline_sat_af", "aendret"]
+    list_filter = ["kommune"]
+    readonly_fields = ["opgavepakke", "kommune", "startdato", "deadline", "deadline_sat_af", "aendret"]
+    list_select_related = ["kommune", "opgavepakke"]

@@ -14,3 +14,8 @@ class DebitorConfig(AppConfig):
         # closed only by attaching its debitorkonto; its page shows the konto and the attach forms
         opgavetyper.register("mi32", afslutning_kontrol=kontroller_mi32_afslutning, context=mi32_context,
                              aarsager=Mi32Aarsag.choices)
+        # the MI 32 package page's KLIK block (issue 22)
+        from cases.views import PAKKE_CONTEXT
+        from debitor.views import klik_context
+
+        PAKKE_CONTEXT["MI32"] = klik_context

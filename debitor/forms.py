@@ -42,3 +42,9 @@ class KmdAktivUploadForm(forms.Form):
 
         kommuner = Kommune.objects.for_user(user).order_by("kode")
         self.fields["kommune"].choices = [(k.kode, f"{k.kode} {k.navn}") for k in kommuner]
+
+
+class KlikDeadlineForm(forms.Form):
+    kommune = forms.IntegerField(widget=forms.HiddenInput)
+    deadline = forms.DateField(label="KLIK-deadline", widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"invalid": "Angiv en gyldig dato.", "required": "Angiv en dato."})

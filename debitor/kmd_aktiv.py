@@ -578,9 +578,14 @@ def _tasks(cur, kommune: int, result: Result, now):
     if result.manual:
         from cases.services import opgavepakke
 
+        from debitor import klik
+
         pakke = opgavepakke(kommune, MI32_PAKKE_KODE, MI32_PAKKE_NAVN)
+        today = timezone.localdate(now)  # seed 002: a task's frist is 15 days, never after the KLIK deadline
+        frist = klik.task_frist(today, klik.klik_for(pakke, today).deadline)
         # one task per debitorkonto (noegle = kontonr); an open task follows a changed reason
-        params = {"k": kommune, "p": pakke.pk, "t": MI32_OPGAVETYPE, "now": now, "open": list(OPEN_STATUSES)}
+        params = {"k": kommune, "p": pakke.pk, "t": MI32_OPGAVETYPE, "now": now, "open": list(OPEN_STATUSES),
+                  "frist": frist}
         cur.execute("""
             UPDATE cases_opgave o SET aarsag = r.aarsag, person_id = r.person_id
             FROM kmd_route r
@@ -591,9 +596,9 @@ def _tasks(cur, kommune: int, result: Result, now):
         # probe per konto; not an anti-join against the table being written (issue 21, see _write_fordringer)
         cur.execute("""
             INSERT INTO cases_opgave (kommune_id, opgavepakke_id, type, titel, status, aarsag, person_id,
-                                      debitorkonto_id, noegle, data, oprettet)
+                                      debitorkonto_id, noegle, data, oprettet, frist)
             SELECT %(k)s, %(p)s, %(t)s, 'Tilknyt debitorkonto ' || r.kontonr, 'aaben', r.aarsag, r.person_id,
-                   d.id, r.kontonr, '{}'::jsonb, %(now)s
+                   d.id, r.kontonr, '{}'::jsonb, %(now)s, %(frist)s
             FROM kmd_route r JOIN debitor_debitorkonto d ON d.kommune_id = %(k)s AND d.kontonr = r.kontonr
             WHERE r.aarsag IS NOT NULL
             ORDER BY r.kontonr

@@ -218,3 +218,26 @@ class Fordringspostering(models.Model):
         verbose_name_plural = "fordringsposteringer"
         ordering = ["fordring", "id"]
         constraints = [models.CheckConstraint(condition=Q(beloeb__gt=0), name="postering_beloeb_positivt")]
+
+
+class KlikOpgave(models.Model):
+    """The kommune's KLIK task for MI 32 (seed 002, task header): the package's startdato (the first import that
+    gave it tasks) and its deadline. Default deadline: "Slutdato: 1 måned efter startdato"; the kommuneadmin may
+    set another ("senest jf. deadline for KLIK-opgaven"). Every MI 32 task's frist is "Opgavevarighed: 15 dage"
+    from its creation, never after the deadline (debitor/klik.py)."""
+
+    opgavepakke = models.OneToOneField("cases.Opgavepakke", primary_key=True, on_delete=models.CASCADE,
+                                       related_name="klik")
+    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    startdato = models.DateField()
+    deadline = models.DateField()
+    deadline_sat_af = models.CharField(max_length=150, blank=True)
+    aendret = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = "KLIK-opgave (MI 32)"
+        verbose_name_plural = "KLIK-opgaver (MI 32)"
+        constraints = [models.CheckConstraint(condition=models.Q(deadline__gte=models.F("startdato")),
+                                              name="klik_deadline_efter_start")]

@@ -212,3 +212,37 @@ def registrer_postering(user, fordring: Fordring, *, type: str, beloeb, dato: dt
     return Fordringspostering.objects.create(
         kommune_id=fordring.kommune_id, fordring=fordring, type=type, beloeb=beloeb, dato=dato, restgaeld_foer=foer,
         restgaeld_efter=fordring.restgaeld, bruger=user)
+
+
+# --- the KLIK deadline of the MI 32 package (seed 002; debitor/klik.py) ---------------------------------------
+
+def saet_klik_deadline(user, *, kommune, deadline: dt.date) -> "KlikOpgave":
+    """The kommuneadmin sets the KLIK task's deadline ("senest jf. deadline for KLIK-opgaven"). The open MI 32
+    tasks' frister follow in one UPDATE: 15 days from creation, never after the new deadline."""
+    from django.db import connection
+
+    from debitor import klik
+    from debitor.models import MI32_PAKKE_KODE, MI32_PAKKE_NAVN
+    from ky.roles import Role
+
+    if not (user.is_superuser or user.role == Role.KOMMUNEADMIN):
+        raise DomainError("Kun kommuneadministratoren kan sætte KLIK-deadline.", "rolle", None)
+    kommune = case_services.check_kommune(user, kommune)
+    today = timezone.localdate()
+    with transaction.atomic():
+        pakke = case_services.opgavepakke(kommune.pk, MI32_PAKKE_KODE, MI32_PAKKE_NAVN)
+        k = klik.klik_for(pakke, today)
+        k = type(k).objects.select_for_update().get(pk=k.pk)
+        if deadline < k.startdato:
+            raise DomainError(f"KLIK-deadline kan ikke ligge før pakkens startdato ({k.startdato:%d-%m-%Y}).",
+                              "klik_deadline", "deadline")
+        k.deadline = deadline
+        k.deadline_sat_af = user.username
+        k.save(update_fields=["deadline", "deadline_sat_af", "aendret"])
+        with connection.cursor() as cur:
+            cur.execute(f"""
+                UPDATE cases_opgave o SET frist = {klik.TASK_FRIST_SQL}
+                WHERE o.opgavepakke_id = %(p)s AND o.type = %(t)s AND o.status = ANY(%(open)s)
+                  AND o.frist IS DISTINCT FROM {klik.TASK_FRIST_SQL}""",
+                        {"p": pakke.pk, "t": MI32_OPGAVETYPE, "open": list(OPEN_STATUSES), "deadline": deadline})
+    return k

@@ -157,3 +157,45 @@ def kmd_aktiv_import(request, pk: int):
     _import_adgang(request)
     imp = get_object_or_404(KmdAktivImport.objects.for_user(request.user).select_related("bruger"), pk=pk)
     return render(request, "debitor/kmd_aktiv_import.html", {"imp": imp, "fejl": imp.fejl[:2000]})
+
+
+def klik_context(request, pakke) -> dict:
+    """The MI 32 package page's KLIK block (seed 002): deadline, pace, whether the package makes it; the
+    kommuneadmin's form to set the deadline."""
+    from django.utils import timezone
+
+    from debitor.forms import KlikDeadlineForm
+
+    status = selectors.klik_status(pakke, timezone.localdate())
+    if status is None:
+        return {}
+    ctx = {"klik": status}
+    if request.user.role == Role.KOMMUNEADMIN:
+        ctx["klik_form"] = KlikDeadlineForm(initial={"kommune": pakke.kommune_id, "deadline": status["deadline"]})
+    return ctx
+
+
+@login_required
+@require_POST
+def klik_deadline(request):
+    """The kommuneadmin sets the KLIK deadline of the MI 32 package; back to the package page."""
+    from debitor.forms import KlikDeadlineForm
+    from debitor.models import MI32_PAKKE_KODE
+
+    if request.user.role != Role.KOMMUNEADMIN:
+        raise PermissionDenied
+    form = KlikDeadlineForm(request.POST)
+    pakke = None
+    if form.is_valid():
+        pakke = cs.opgavepakker_for(request.user).filter(kommune_id=form.cleaned_data["kommune"],
+                                                         kode=MI32_PAKKE_KODE).first()
+        try:
+            k = services.saet_klik_deadline(request.user, kommune=form.cleaned_data["kommune"],
+                                            deadline=form.cleaned_data["deadline"])
+            messages.success(request, f"KLIK-deadline er sat til {k.deadline:%d-%m-%Y}.")
+            pakke = pakke or k.opgavepakke
+        except DomainError as exc:
+            messages.error(request, exc.fejl[0]["tekst"])
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("cases:opgavepakke", pk=pakke.pk) if pakke else redirect("cases:opgavepakker")
