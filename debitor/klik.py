@@ -32,5 +32,5 @@ def klik_for(pakke, today: dt.date):
 
 
 #: the SQL of task_frist for set-based UPDATEs (oprettet is a timestamptz; the day is Copenhagen's)
-TASK_FRIST_SQL = ("LEAST((o.oprettet AT TIME ZONE 'Europe/Copenhagen')::date + {dage}, %(deadline)s::date)"
-                  .format(dage=OPGAVEVARIGHED.days))
+TASK_FRIST_SQL = (f"LEAST((o.oprettet AT TIME ZONE 'Europe/Copenhagen')::date + {OPGAVEVARIGHED.days}, "
+                  "%(deadline)s::date)")

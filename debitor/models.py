@@ -228,7 +228,7 @@ class KlikOpgave(models.Model):
 
     opgavepakke = models.OneToOneField("cases.Opgavepakke", primary_key=True, on_delete=models.CASCADE,
                                        related_name="klik")
-    kommune = models.ForeignKey("cases.Kommune", on_delete=models.PROTECT, related_name="+")
+    kommune = models.ForeignKey("core.Kommune", on_delete=models.PROTECT, related_name="+")
     startdato = models.DateField()
     deadline = models.DateField()
     deadline_sat_af = models.CharField(max_length=150, blank=True)

@@ -216,14 +216,14 @@ def registrer_postering(user, fordring: Fordring, *, type: str, beloeb, dato: dt
 
 # --- the KLIK deadline of the MI 32 package (seed 002; debitor/klik.py) ---------------------------------------
 
-def saet_klik_deadline(user, *, kommune, deadline: dt.date) -> "KlikOpgave":
+def saet_klik_deadline(user, *, kommune, deadline: dt.date):
     """The kommuneadmin sets the KLIK task's deadline ("senest jf. deadline for KLIK-opgaven"). The open MI 32
     tasks' frister follow in one UPDATE: 15 days from creation, never after the new deadline."""
     from django.db import connection
 
     from debitor import klik
     from debitor.models import MI32_PAKKE_KODE, MI32_PAKKE_NAVN
-    from ky.roles import Role
+    from ky.core.roles import Role
 
     if not (user.is_superuser or user.role == Role.KOMMUNEADMIN):
         raise DomainError("Kun kommuneadministratoren kan sætte KLIK-deadline.", "rolle", None)

@@ -15,6 +15,7 @@ from debitor.forms import KmdAktivUploadForm, PosteringForm
 from debitor.models import Fordring, KmdAktivImport, KmdAktivUpload, Mi32Aarsag
 from ky.core.api import DomainError
 from ky.core.permissions import Perm
+from ky.core.roles import Role
 
 
 def mi32_context(request, opgave) -> dict:

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('deadline', models.DateField()),
                 ('deadline_sat_af', models.CharField(blank=True, max_length=150)),
                 ('aendret', models.DateTimeField(auto_now=True)),
-                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.kommune')),
+                ('kommune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.kommune')),
             ],
             options={
                 'verbose_name': 'KLIK-opgave (MI 32)',
