@@ -31,7 +31,7 @@ def test_month_claim_once_with_task():
     got = {p.afdragsordning_id: (p.periode, p.forfaldsdato, p.beloeb) for p in Periodekrav.objects.all()}
     assert got == {a.pk: (dt.date(2026, 12, 1), dt.date(2026, 12, 1), Decimal("500.00")),
                    b.pk: (dt.date(2026, 12, 1), dt.date(2026, 12, 1), Decimal("120.00"))}  # at most the restgæld
-    o = Opgave.objects.get(debitorkonto=f.debitorkonto, type="opkraevning-af-periodekrav")
+    o = Opgave.objects.get(debitorkonto_id=f.debitorkonto_id, type="opkraevning-af-periodekrav")
     assert "500.00 kr. for 12-2026" in o.titel and o.opgavepakke.navn == "Opkrævning af periodekrav"
     assert run_job("opkraevning-af-periodekrav", kommune=101, as_of=dt.date(2026, 12, 8)).counts["created"] == 0
     # 10 days before January begins: January's claim (forfald: first bank day, Monday 4 January)
