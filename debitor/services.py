@@ -77,7 +77,7 @@ def koer_kmd_aktiv_import(ctx) -> None:
     whole fails the run with the rejection's message (the import record says AFVIST)."""
     upload = KmdAktivUpload.objects.filter(koersel=ctx.koersel).select_related("bruger").first()
     if upload is None:
-        raise ValueError("Kørslen har ingen uploadet KMD Aktiv-fil; start importen fra skærmen KMD Aktiv-importer.")
+        return _koer_indbakke(ctx)
     sti = Path(upload.sti)
     if not sti.exists():
         raise ValueError(f"Den uploadede fil {upload.filnavn} findes ikke længere; upload den igen.")
@@ -100,6 +100,41 @@ def koer_kmd_aktiv_import(ctx) -> None:
     ctx.log("Resumé: " + ", ".join(f"{k}={v}" for k, v in summary.items() if k != "errors"))
     if not accepted:
         raise ValueError(summary["errors"][0]["message"] if summary["errors"] else "Filen er afvist.")
+
+
+def indbakke(kommune: int) -> Path:
+    """Files waiting for a run started without an upload (command, API, seed_demo): MEDIA_ROOT/kmd_aktiv/
+    indbakke/<kommune>/*.csv, oldest name first."""
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / "indbakke" / str(kommune)
+
+
+def _koer_indbakke(ctx) -> None:
+    """A run without an uploaded file imports the files waiting in the kommune's inbox; a dry run imports
+    nothing (rolled back) and leaves the files; a real run moves each imported file to behandlet/."""
+    if ctx.kommune is None:
+        raise ValueError("KMD Aktiv-importen kører pr. kommune; angiv en kommune.")
+    kommune = getattr(ctx.kommune, "pk", ctx.kommune)
+    folder = indbakke(kommune)
+    filer = sorted(folder.glob("*.csv")) if folder.exists() else []
+    if not filer:
+        ctx.log(f"Ingen KMD Aktiv-filer venter i indbakken for kommune {kommune}.")
+        return
+    for sti in filer:
+        ctx.log(f"Importerer {sti.name} fra indbakken for kommune {kommune}"
+                + (" som prøvekørsel (intet gemmes)." if ctx.dry_run else "."))
+        with open(sti, "rb") as fh:
+            summary, accepted, _record = import_file_record(fh, kommune=kommune, dry_run=ctx.dry_run,
+                                                            user=None, filename=sti.name)
+        ctx.count("created", summary["fordringer_created"])
+        ctx.count("updated", summary["fordringer_updated"])
+        ctx.count("skipped", summary["rejected"])
+        ctx.log(f"{sti.name}: " + ", ".join(f"{k}={v}" for k, v in summary.items() if k != "errors"))
+        if not accepted:
+            ctx.error(sti.name, summary["errors"][0]["message"] if summary["errors"] else "Filen er afvist.")
+        if not ctx.dry_run:
+            done = folder / ("behandlet" if accepted else "fejlet")
+            done.mkdir(exist_ok=True)
+            sti.rename(done / sti.name)
 
 
 def _check_same_borger(konto: Debitorkonto, obj, what: str):
