@@ -25,6 +25,10 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is not installed (make test installs it with apt-get)")
     with sync_playwright() as pw:
+        from playwright.sync_api import expect
+
+        # a 2-core CI machine renders a live_server page in more than expect()'s default 5 s when loaded
+        expect.set_options(timeout=20_000)
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.factories import OpgaveFactory, OpgavepakkeFactory, UserFactory
@@ -12,8 +13,8 @@ def test_login_and_open_package(page, live_server):
     OpgaveFactory(opgavepakke=pakke, titel="Ring til borger")
     OpgaveFactory(opgavepakke=OpgavepakkeFactory(kommune_id=751, kode="X", navn="Aarhus' pakke"))
     login(page, live_server, "sofie")
-    assert page.get_by_role("heading", name="Opgavepakker").is_visible()
+    expect(page.get_by_role("heading", name="Opgavepakker")).to_be_visible()
     assert page.get_by_role("link", name="Aarhus' pakke").count() == 0
     page.get_by_role("link", name="Opfølgning").click()
-    assert page.get_by_role("heading", name="Opfølgning").is_visible()
-    assert page.get_by_role("link", name="Ring til borger").is_visible()
+    expect(page.get_by_role("heading", name="Opfølgning")).to_be_visible()
+    expect(page.get_by_role("link", name="Ring til borger")).to_be_visible()

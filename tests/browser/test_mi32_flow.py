@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Opgave
 from debitor.kmd_aktiv import HEADER, import_file
@@ -20,6 +21,6 @@ def test_mi32_flow(page, live_server):
     page.get_by_role("link", name="MI 32 Manuel tilknytning af debitorkonti fra KMD Aktiv").click()
     page.get_by_role("link", name=opgave.titel).click()
     page.get_by_role("button", name="Tilknyt", exact=True).first.click()
-    assert page.get_by_text("Debitorkontoen er tilknyttet").is_visible()
+    expect(page.get_by_text("Debitorkontoen er tilknyttet")).to_be_visible()
     assert page.get_by_role("link", name=opgave.titel).count() == 0
-    assert page.get_by_text("KLIK-opgave kan markeres som fuldført").is_visible()
+    expect(page.get_by_text("KLIK-opgave kan markeres som fuldført")).to_be_visible()

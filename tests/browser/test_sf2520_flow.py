@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from batch.services import run_job
 from cases.models import Bevilling, Opgave
@@ -29,16 +30,16 @@ def test_approve_payout_flow(page, live_server):
     page.goto(f"{live_server.url}/opgavepakker/")
     page.get_by_role("link", name="Godkend effektueringer").click()
     page.get_by_role("link", name=opgave.titel).click()
-    assert page.get_by_text("14 af 28 dage").is_visible()
+    expect(page.get_by_text("14 af 28 dage")).to_be_visible()
     assert page.get_by_text("10.000,00 kr. netto (01-2026)").is_visible()  # Danish amounts
     page.get_by_label("Nyt beløb").fill("5.100")  # Danish: five thousand one hundred
     page.get_by_label("Begrundelse").fill("Efterregulering")
     page.get_by_role("button", name="Ret beløb").click()
-    assert page.get_by_text("Beløbet er rettet.").is_visible()
-    assert page.get_by_text("Efterregulering").is_visible()
-    assert page.get_by_text("brutto 5.000,00 kr. → 5.100,00 kr.").is_visible()
+    expect(page.get_by_text("Beløbet er rettet.")).to_be_visible()
+    expect(page.get_by_text("Efterregulering")).to_be_visible()
+    expect(page.get_by_text("brutto 5.000,00 kr. → 5.100,00 kr.")).to_be_visible()
     page.get_by_role("button", name="Godkend").click()
-    assert page.get_by_text("Effektueringen er godkendt.").is_visible()
+    expect(page.get_by_text("Effektueringen er godkendt.")).to_be_visible()
     eff = Effektuering.objects.get(maaned=dt.date(2026, 2, 1))
     assert (eff.status, eff.brutto, eff.godkendt_af) == ("endelig", Decimal("5100.00"), sofie)
     assert BeloebKorrektion.objects.get().begrundelse == "Efterregulering"

@@ -4,6 +4,7 @@ correcting and resending it (Playwright, Debian's Chromium)."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Opgave
 from debitor.udbetaling import services
@@ -29,15 +30,15 @@ def test_afvist_payment_task_to_resend(page, live_server):
     page.goto(f"{live_server.url}/opgavepakker/")
     page.get_by_role("link", name="Afviste udbetalinger").click()
     page.get_by_role("link", name=opgave.titel).click()
-    assert page.get_by_text("Ingen NemKonto").first.is_visible()
+    expect(page.get_by_text("Ingen NemKonto").first).to_be_visible()
     page.get_by_label("Ny udbetalingsdato (tom: i dag)").fill("2020-01-01")
     page.get_by_role("button", name="Send igen").click()
-    assert page.get_by_text("Udbetalingsdatoen kan ikke ligge før i dag.").is_visible()
+    expect(page.get_by_text("Udbetalingsdatoen kan ikke ligge før i dag.")).to_be_visible()
     assert not Udbetaling.objects.filter(forrige=u).exists()
     page.get_by_label("Ny udbetalingsdato (tom: i dag)").fill("")
     page.get_by_role("button", name="Send igen").click()
     ny = Udbetaling.objects.get(forrige=u)
-    assert page.get_by_text(f"Udbetalingen er sendt igen som udbetaling {ny.pk}").is_visible()
+    expect(page.get_by_text(f"Udbetalingen er sendt igen som udbetaling {ny.pk}")).to_be_visible()
     assert (ny.status, ny.kilde_id, ny.forsoeg, ny.udbetalingsdato) == ("klar", u.kilde_id, 2, dt.date.today())
     opgave.refresh_from_db()
     assert opgave.status == "udfoert"

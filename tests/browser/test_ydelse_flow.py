@@ -4,6 +4,7 @@ browser (Playwright, Debian's Chromium): sag -> bevilling -> month -> steps, a b
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.ydelse.models import Indtaegt
 from tests.browser.conftest import login
@@ -21,14 +22,14 @@ def test_caseworker_reads_the_months_forklaring(page, live_server):
     login(page, live_server, "sofie")
     page.goto(f"{live_server.url}/sager/{sag.pk}/")
     page.get_by_role("link", name=str(b.pk), exact=True).click()
-    assert page.get_by_role("heading", name=f"Månedens beregning · bevilling {b.pk}").is_visible()
+    expect(page.get_by_role("heading", name=f"Månedens beregning · bevilling {b.pk}")).to_be_visible()
     page.get_by_label("Måned").fill("2027-01")
     page.get_by_role("button", name="Vis beregning").click()
-    assert page.get_by_role("heading", name="Forklaring for 2027-01").is_visible()
-    assert page.get_by_text("Sats: LAS § 16 (grundsats: under 30 år)").is_visible()
-    assert page.get_by_text("Sats: LAS § 16 (forhøjet sats: fyldt 30 år)").is_visible()
-    assert page.get_by_text("15-01-2027 til 31-01-2027", exact=False).first.is_visible()
-    assert page.get_by_text("anden indtægt 300,00 kr. fradrages fuldt").first.is_visible()
+    expect(page.get_by_role("heading", name="Forklaring for 2027-01")).to_be_visible()
+    expect(page.get_by_text("Sats: LAS § 16 (grundsats: under 30 år)")).to_be_visible()
+    expect(page.get_by_text("Sats: LAS § 16 (forhøjet sats: fyldt 30 år)")).to_be_visible()
+    expect(page.get_by_text("15-01-2027 til 31-01-2027", exact=False).first).to_be_visible()
+    expect(page.get_by_text("anden indtægt 300,00 kr. fradrages fuldt").first).to_be_visible()
     beloeb = page.locator("#maanedens-beloeb").inner_text()
     assert beloeb.endswith(" kr.") and "," in beloeb  # Danish amount
     page.get_by_label("Måned").fill("januar")

@@ -16,7 +16,7 @@ PRODUCTION = {
 }
 
 
-def run(env_changes: dict, *args, drop=("KY_EMBEDDED", "KY_HTTPS", "DEBUG", "SECRET_KEY")):
+def run(env_changes: dict, *args, drop=("KY_EMBEDDED", "KY_HTTPS", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_changes)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
