@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "integrations.sf2520",
     "debitor.underholdsbidrag",
     "debitor.udbetaling",
-    "breve",
+    "cases.breve",
     "cases.ydelse",
     "cases.personer",
     "integrations.eindkomst",

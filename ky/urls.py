@@ -15,7 +15,7 @@ api_v1 = [
     path("", include("integrations.api_urls")),
     path("underholdsbidrag/", include("debitor.underholdsbidrag.api.urls")),
     path("", include("debitor.udbetaling.api.urls")),
-    path("", include("breve.api.urls")),
+    path("", include("cases.breve.api.urls")),
     path("", include("cases.ydelse.api.urls")),
     path("", include("cases.personer.api.urls")),
 ]
@@ -45,7 +45,7 @@ urlpatterns = [
     path("", include("batch.urls")),
     path("", include("integrations.urls")),
     path("", include("debitor.underholdsbidrag.urls")),
-    path("", include("breve.urls")),
+    path("", include("cases.breve.urls")),
     path("", include("debitor.udbetaling.urls")),
     path("", include("cases.ydelse.urls")),
 ]

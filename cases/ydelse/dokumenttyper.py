@@ -1,6 +1,6 @@
 """The letters of ydelsen on the document platform (docs/breve.md)."""
 
-from breve.registry import Dokumenttype, register
+from cases.breve.registry import Dokumenttype, register
 
 register(Dokumenttype(
     type="khl-afgoerelsesbrev", art="brev", titel="Afgørelse om kontanthjælpsloftet",

@@ -534,8 +534,8 @@ def send_afgoerelsesbreve(kommune_id: int, as_of: dt.date, *, koersel=None, dry_
                 "forrige_kategori_tekst": _kategori_tekst(li.forrige.kategori) if li.forrige else ""}
         breve.append((li, data))
     brevmap = {}
-    if apps.is_installed("breve"):
-        from breve import services as brevservice
+    if apps.is_installed("cases.breve"):
+        from cases.breve import services as brevservice
 
         r = brevservice.opret_breve([brevservice.NytBrev(
             type="khl-afgoerelsesbrev", kommune_id=kommune_id, data=data, sag_id=li.bevilling.sag_id,

@@ -1,6 +1,6 @@
 """Underholdsbidrag's documents on the document platform (docs/breve.md; seed 004)."""
 
-from breve.registry import Dokumenttype, register
+from cases.breve.registry import Dokumenttype, register
 
 register(Dokumenttype(
     type="ub-stamkort", art="liste", titel="Stamkort – underholdsbidrag", template="underholdsbidrag/stamkort_pdf.html",

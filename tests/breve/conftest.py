@@ -12,7 +12,7 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def brevhoveder(db):
-    from breve.services import saet_brevhoved
+    from cases.breve.services import saet_brevhoved
 
     return [saet_brevhoved(101, afsender="Københavns Kommune", adresse="Rådhuspladsen 1", postnr="1599",
                            by="København V", telefon="33 66 33 66", cvr="64942212"),

@@ -3,8 +3,8 @@
 import pytest
 
 from batch.services import run_job
-from breve import services
-from breve.models import Rapport, RapportStatus
+from cases.breve import services
+from cases.breve.models import Rapport, RapportStatus
 from tests.breve.conftest import pdf_text
 from tests.factories import OpgaveFactory, OpgavepakkeFactory, SagFactory, make_cpr
 

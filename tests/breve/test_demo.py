@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from batch.services import run_job
-from breve.models import Rapport, RapportStatus
+from cases.breve.models import Rapport, RapportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_fasterapporter_on_demo_data(demo):
 
 
 def test_varsling_and_partshoering_on_demo_data(demo):
-    from breve.models import Brev
+    from cases.breve.models import Brev
     from cases.models import Opgave
 
     dry = run_job("varsling-bortfald-nedsaettelse-eller-partshoering", kommune=101, as_of=DAG, dry_run=True)
@@ -48,7 +48,7 @@ def test_varsling_and_partshoering_on_demo_data(demo):
 
 
 def test_oplysningspligt_and_print_on_demo_data(demo, settings, tmp_path):
-    from breve.models import Brev
+    from cases.breve.models import Brev
 
     settings.KY_DATA_DIR = tmp_path
     assert run_job("oplysningspligt", kommune=101, as_of=DAG, dry_run=True).counts["created"] >= 4

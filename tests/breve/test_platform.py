@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from breve import services
-from breve.models import Brev, BrevStatus, Kanal
+from cases.breve import services
+from cases.breve.models import Brev, BrevStatus, Kanal
 from cases.models import Dokument, Opgave
 from tests.breve.conftest import pdf_text
 from tests.factories import PersonFactory, SagFactory, make_cpr
@@ -44,7 +44,7 @@ def test_fonts_are_embedded_and_the_page_is_a4(brevhoveder):
 
 
 def test_the_kr_and_dato_filters():
-    from breve.templatetags.breve import cpr, dato, kortdato, kr
+    from cases.breve.templatetags.breve import cpr, dato, kortdato, kr
 
     assert kr(Decimal("1234.5")) == "1.234,50 kr." and kr("1234567.005") == "1.234.567,01 kr." and kr(None) == ""
     assert dato("2026-01-31") == "31. januar 2026" and kortdato(dt.date(2026, 5, 4)) == "04.05.2026"
@@ -100,7 +100,7 @@ def test_dry_run_stores_nothing(brevhoveder):
 
 
 def test_a_renderer_is_reused_per_worker():
-    from breve.render import renderer
+    from cases.breve.render import renderer
 
     assert renderer() is renderer()
     before = renderer().documents
@@ -109,7 +109,7 @@ def test_a_renderer_is_reused_per_worker():
 
 
 def test_the_fetcher_refuses_the_network_and_other_files():
-    from breve.render import renderer
+    from cases.breve.render import renderer
 
     f = renderer().fetcher
     for url in ("http://example.com/x.css", "file:///etc/passwd"):

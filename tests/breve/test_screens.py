@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from batch.services import run_job
-from breve import services
-from breve.models import Rapport
+from cases.breve import services
+from cases.breve.models import Rapport
 from tests.factories import SagFactory
 
 pytestmark = pytest.mark.django_db

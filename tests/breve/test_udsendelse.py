@@ -10,8 +10,8 @@ import zipfile
 import pytest
 
 from batch.services import run_job
-from breve import services
-from breve.models import Brev, BrevStatus, Kanal
+from cases.breve import services
+from cases.breve.models import Brev, BrevStatus, Kanal
 from cases.models import Opgave
 from integrations.sftp import LocalTransport
 from tests.factories import make_cpr

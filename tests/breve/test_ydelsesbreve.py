@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from batch.services import run_job
-from breve.models import Brev
+from cases.breve.models import Brev
 from cases.models import Opgave
 from tests.breve.conftest import pdf_text
 from tests.factories import BevillingFactory, PersonFactory, SagFactory, make_cpr

@@ -241,7 +241,7 @@ class TilslutningDetail(TilslutningBase):
 @extend_schema(responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
 class Stamkort(Base):
     def get(self, request, pk):
-        from breve.services import tegn  # the document platform (docs/breve.md)
+        from cases.breve.services import tegn  # the document platform (docs/breve.md)
 
         sag = get_object_or_404(selectors.sager_for(request.user), pk=pk)
         from ky.core.accesslog import collect_cprs, log_cpr_reads
@@ -324,7 +324,7 @@ class RegisterindsigtPdf(Base):
     @extend_schema(operation_id="v1_underholdsbidrag_registerindsigt_pdf_retrieve",
                    responses={(200, 'application/pdf'): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        from breve.services import tegn  # the document platform (docs/breve.md)
+        from cases.breve.services import tegn  # the document platform (docs/breve.md)
         from ky.core.accesslog import log_cpr_reads
         r = get_object_or_404(Registerindsigt.objects.for_user(request.user), pk=pk, dannet__isnull=False)
         log_cpr_reads(request.user, [r.cpr], f"API {request.path}")

@@ -9,9 +9,9 @@ import io
 import json
 import zipfile
 
-from breve import services
-from breve.models import Brev, BrevStatus, Kanal
-from breve.udveksling import Art, Udfil, modtag, registrer, send
+from cases.breve import services
+from cases.breve.models import Brev, BrevStatus, Kanal
+from cases.breve.udveksling import Art, Udfil, modtag, registrer, send
 from cases.models import Dokument
 
 FORMAT = "KY-BREVE/1"

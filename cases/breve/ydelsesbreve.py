@@ -11,7 +11,7 @@ import datetime as dt
 from django.apps import apps
 from django.db import connection
 
-from breve import services
+from cases.breve import services
 from cases.models import Ydelsestype
 from cases.services import opret_batch_opgaver
 

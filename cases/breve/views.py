@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from breve import registry, selectors, services
+from cases.breve import registry, selectors, services
 from cases.models import Dokument, Kommune
 from ky.api import DomainError
 from ky.accesslog import log_cpr_reads

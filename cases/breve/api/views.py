@@ -9,8 +9,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from breve import selectors, services
-from breve.api import filters, serializers as s
+from cases.breve import selectors, services
+from cases.breve.api import filters, serializers as s
 from ky.core.accesslog import AccessLoggedMixin, log_cpr_reads
 from ky.core.api import CASE_ROLES, RolePermission
 from ky.core.roles import Role
@@ -114,6 +114,6 @@ class RapportViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     @action(detail=True, methods=["get"])
     def csv(self, request, pk=None):
         rapport = self._liste()
-        from breve.models import Liste
+        from cases.breve.models import Liste
         return csv_response(Liste.objects.filter(pk=rapport.liste_id).values_list("csv", flat=True).first(),
                             f"{rapport.type}-{rapport.pk}")

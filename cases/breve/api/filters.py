@@ -1,6 +1,6 @@
 import django_filters as filters
 
-from breve.models import Brev, BrevStatus, Liste, Rapport, RapportStatus
+from cases.breve.models import Brev, BrevStatus, Liste, Rapport, RapportStatus
 from cases.api.filters import CPRFilter
 
 

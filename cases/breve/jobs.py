@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from batch.registry import KonstantSpec, batchjob
-from breve import services
+from cases.breve import services
 
 
 def _kommune_id(ctx) -> int:
@@ -34,7 +34,7 @@ def fasterapporter(ctx) -> None:
 def print_(ctx) -> None:
     # seed 000, nr. 29: "Samler alle breve der er klar til afsendelse, sender dem til ekstern print, den
     # modtager også svare fra servicen" — here both channels: Digital Post (SF1601) and print
-    from breve.udsendelse import koer_print
+    from cases.breve.udsendelse import koer_print
     from integrations import sftp
 
     t = sftp.transport()
@@ -51,7 +51,7 @@ def print_(ctx) -> None:
 @batchjob("varsling-bortfald-nedsaettelse-eller-partshoering")
 def varsling_bortfald(ctx) -> None:
     # seed 000, nr. 8: "Sender brev 6 måneder før bortfaldsdato. Starter en hændelse hvis nødvendigt."
-    from breve import ydelsesbreve
+    from cases.breve import ydelsesbreve
 
     k = _kommune_id(ctx)
     maaneder = int(ctx.konstant("varsel_maaneder_foer_bortfald"))
@@ -71,7 +71,7 @@ def varsling_bortfald(ctx) -> None:
 ])
 def oplysningspligt(ctx) -> None:
     # seed 000, nr. 9: "Sender et oplysningsbrev angående borgers ydelser."
-    from breve import ydelsesbreve
+    from cases.breve import ydelsesbreve
 
     dage = int(ctx.konstant("bevilget_inden_for_dage"))
     r = ydelsesbreve.oplysningspligt(_kommune_id(ctx), ctx.as_of, dage, koersel=ctx.koersel, dry_run=ctx.dry_run)

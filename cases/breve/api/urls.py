@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from breve.api import views
+from cases.breve.api import views
 
 router = SimpleRouter()
 router.register("breve", views.BrevViewSet, basename="brev")

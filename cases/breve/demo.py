@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from breve.models import Brevhoved, Rapport
+from cases.breve.models import Brevhoved, Rapport
 from cases.models import Bevilling
 
 # the kommuner's real postal addresses (their websites)

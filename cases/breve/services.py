@@ -18,10 +18,10 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from breve import registry
-from breve.modtager import find as find_modtagere
-from breve.models import Brev, BrevStatus, Brevhoved, Kanal, Liste, Rapport, RapportStatus
-from breve.render import renderer
+from cases.breve import registry
+from cases.breve.modtager import find as find_modtagere
+from cases.breve.models import Brev, BrevStatus, Brevhoved, Kanal, Liste, Rapport, RapportStatus
+from cases.breve.render import renderer
 from cases.models import Dokument, Kommune, Person, Sag
 from ky.core.api import DomainError
 
@@ -279,7 +279,7 @@ def tegn(type: str, *, kommune, data: dict | None = None, kontekst: dict | None 
 # ------------------------------------------------------------------------------------------ lists
 
 def _csv_felt(v, fmt: str | None) -> str:
-    from breve.templatetags.breve import beloeb, kortdato
+    from cases.breve.templatetags.breve import beloeb, kortdato
 
     if v is None:
         return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from breve.models import Brev, Liste, Rapport
+from cases.breve.models import Brev, Liste, Rapport
 
 BREV_FELTER = ("id", "kommune_id", "type", "sag_id", "ub_sag_id", "cpr", "titel", "status", "dannet", "sendt",
                "kanal", "fejl", "sider", "dokument_id", "opgave_id")

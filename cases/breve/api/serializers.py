@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from breve.models import Brev, Liste, Rapport
+from cases.breve.models import Brev, Liste, Rapport
 
 
 class BrevSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from breve import views
+from cases.breve import views
 
 app_name = "breve"
 urlpatterns = [

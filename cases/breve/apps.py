@@ -2,13 +2,14 @@ from django.apps import AppConfig
 
 
 class BreveConfig(AppConfig):
-    name = "breve"
+    name = "cases.breve"
+    label = "breve"
     verbose_name = "Breve, lister og rapporter"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # every app's document types (<app>.dokumenttyper), like batch jobs (docs/breve.md)
-        from breve import registry
+        from cases.breve import registry
 
         registry.autodiscover()
-        from breve import udsendelse  # noqa: F401  (registers the dispatch file kinds)
+        from cases.breve import udsendelse  # noqa: F401  (registers the dispatch file kinds)

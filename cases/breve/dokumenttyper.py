@@ -1,13 +1,13 @@
 """The platform's own document types (docs/breve.md). Other apps declare theirs in <app>/dokumenttyper.py."""
 
-from breve.registry import Dokumenttype, register
+from cases.breve.registry import Dokumenttype, register
 
 register(Dokumenttype(
     type="fritekst", art="brev", titel="{overskrift}", template="breve/fritekst.html", kraevet=["overskrift", "afsnit"],
     beskrivelse="Et brev med sagsbehandlerens egen tekst: data {overskrift, afsnit: [tekst, ...]}."))
 
 # --- reports a user orders (seed 000, nr. 66 fasterapporter) ---------------------------------------
-from breve import rapporter  # noqa: E402
+from cases.breve import rapporter  # noqa: E402
 
 register(Dokumenttype(
     type="sagsbelastning", art="rapport", titel="Sagsbelastning pr. sagsbehandler", template="breve/tabel.html",

@@ -1,6 +1,6 @@
 """Document types (docs/breve.md). An app declares its letters and lists in ``<app>/dokumenttyper.py``::
 
-    from breve.registry import Dokumenttype, register
+    from cases.breve.registry import Dokumenttype, register
 
     register(Dokumenttype(
         type="afgoerelsesbrev", art="brev", titel="Afgørelse om {ydelse}",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from breve import selectors
+from cases.breve import selectors
 
 register = template.Library()
 
