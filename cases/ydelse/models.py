@@ -5,7 +5,7 @@ loftsinformation, SÆS-anvisninger, afgørelsesbreve). The computation itself is
 from __future__ import annotations
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
 
@@ -21,6 +21,24 @@ class DateRange(Func):
 
 def _periode(fra: str, til: str):
     return DateRange(F(fra), F(til), Value("[]"))
+
+
+class Punkt(Func):
+    """int8range(k, k, '[]'): a key as a one-point range, so the overlap constraints below compare keys with
+    `&&` through PostgreSQL's built-in GiST range operator class. `=` in an exclusion constraint would need the
+    btree_gist contrib extension, which the embedded PostgreSQL (pgserver, setup.md's default) does not ship."""
+
+    function = "int8range"
+    template = "%(function)s(%(expressions)s, %(expressions)s, '[]')"
+    output_field = BigIntegerRangeField()
+
+
+class Tekstnoegle(Func):
+    """A text key as a 64-bit hash for ``Punkt`` (two different keys colliding is a 2**-64 chance)."""
+
+    function = "hashtextextended"
+    template = "%(function)s(%(expressions)s, 0)"
+    output_field = models.BigIntegerField()
 
 
 class SatsYdelsestype(models.TextChoices):
@@ -53,7 +71,7 @@ class Regel(models.Model):
         ordering = ["noegle", "gyldig_fra"]
         constraints = [
             ExclusionConstraint(name="ydelse_regel_ingen_overlap", expressions=[
-                (F("noegle"), RangeOperators.EQUAL), (_periode("gyldig_fra", "gyldig_til"), RangeOperators.OVERLAPS)]),
+                (Punkt(Tekstnoegle(F("noegle"))), RangeOperators.OVERLAPS), (_periode("gyldig_fra", "gyldig_til"), RangeOperators.OVERLAPS)]),
             models.CheckConstraint(condition=Q(gyldig_til__isnull=True) | Q(gyldig_til__gte=F("gyldig_fra")),
                                    name="ydelse_regel_periode"),
         ]
@@ -82,7 +100,8 @@ class Sats(models.Model):
         ordering = ["ydelsestype", "kategori", "gyldig_fra"]
         constraints = [
             ExclusionConstraint(name="ydelse_sats_ingen_overlap", expressions=[
-                (F("ydelsestype"), RangeOperators.EQUAL), (F("kategori"), RangeOperators.EQUAL),
+                (Punkt(Tekstnoegle(F("ydelsestype"))), RangeOperators.OVERLAPS),
+                (Punkt(Tekstnoegle(F("kategori"))), RangeOperators.OVERLAPS),
                 (_periode("gyldig_fra", "gyldig_til"), RangeOperators.OVERLAPS)]),
             models.CheckConstraint(condition=Q(gyldig_til__isnull=True) | Q(gyldig_til__gte=F("gyldig_fra")),
                                    name="ydelse_sats_periode"),
@@ -150,7 +169,7 @@ class Sanktion(models.Model):
         indexes = [models.Index(fields=["kommune", "art", "fra"], name="ydelse_sanktion_art_idx")]
         constraints = [
             ExclusionConstraint(name="ydelse_sanktion_ingen_overlap", expressions=[
-                (F("bevilling"), RangeOperators.EQUAL), (_periode("fra", "til"), RangeOperators.OVERLAPS)]),
+                (Punkt(F("bevilling")), RangeOperators.OVERLAPS), (_periode("fra", "til"), RangeOperators.OVERLAPS)]),
             models.CheckConstraint(condition=Q(til__gte=F("fra")), name="ydelse_sanktion_periode"),
             models.CheckConstraint(condition=Q(beloeb__isnull=True) | Q(beloeb__gte=0),
                                    name="ydelse_sanktion_ikke_negativ"),
@@ -173,7 +192,7 @@ class SaerligStoette(models.Model):
         verbose_name_plural = "særlig støtte (§ 34)"
         constraints = [
             ExclusionConstraint(name="ydelse_saes_ingen_overlap", expressions=[
-                (F("bevilling"), RangeOperators.EQUAL), (_periode("fra", "til"), RangeOperators.OVERLAPS)]),
+                (Punkt(F("bevilling")), RangeOperators.OVERLAPS), (_periode("fra", "til"), RangeOperators.OVERLAPS)]),
             models.CheckConstraint(condition=Q(beloeb__gte=0), name="ydelse_saes_ikke_negativ"),
         ]
 

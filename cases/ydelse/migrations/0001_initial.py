@@ -2,7 +2,6 @@
 
 import cases.ydelse.models
 import django.contrib.postgres.constraints
-import django.contrib.postgres.operations
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -16,7 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        django.contrib.postgres.operations.BtreeGistExtension(),
         migrations.CreateModel(
             name='Loftsindplacering',
             fields=[
@@ -83,7 +81,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'regel',
                 'verbose_name_plural': 'regler',
                 'ordering': ['noegle', 'gyldig_fra'],
-                'constraints': [django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(models.F('noegle'), '='), (cases.ydelse.models.DateRange(models.F('gyldig_fra'), models.F('gyldig_til'), models.Value('[]')), '&&')], name='ydelse_regel_ingen_overlap'), models.CheckConstraint(condition=models.Q(('gyldig_til__isnull', True), ('gyldig_til__gte', models.F('gyldig_fra')), _connector='OR'), name='ydelse_regel_periode')],
+                'constraints': [django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(cases.ydelse.models.Punkt(cases.ydelse.models.Tekstnoegle(models.F('noegle'))), '&&'), (cases.ydelse.models.DateRange(models.F('gyldig_fra'), models.F('gyldig_til'), models.Value('[]')), '&&')], name='ydelse_regel_ingen_overlap'), models.CheckConstraint(condition=models.Q(('gyldig_til__isnull', True), ('gyldig_til__gte', models.F('gyldig_fra')), _connector='OR'), name='ydelse_regel_periode')],
             },
         ),
         migrations.CreateModel(
@@ -153,7 +151,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'sats',
                 'verbose_name_plural': 'satser',
                 'ordering': ['ydelsestype', 'kategori', 'gyldig_fra'],
-                'constraints': [django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(models.F('ydelsestype'), '='), (models.F('kategori'), '='), (cases.ydelse.models.DateRange(models.F('gyldig_fra'), models.F('gyldig_til'), models.Value('[]')), '&&')], name='ydelse_sats_ingen_overlap'), models.CheckConstraint(condition=models.Q(('gyldig_til__isnull', True), ('gyldig_til__gte', models.F('gyldig_fra')), _connector='OR'), name='ydelse_sats_periode'), models.CheckConstraint(condition=models.Q(('beloeb__gte', 0)), name='ydelse_sats_ikke_negativ')],
+                'constraints': [django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(cases.ydelse.models.Punkt(cases.ydelse.models.Tekstnoegle(models.F('ydelsestype'))), '&&'), (cases.ydelse.models.Punkt(cases.ydelse.models.Tekstnoegle(models.F('kategori'))), '&&'), (cases.ydelse.models.DateRange(models.F('gyldig_fra'), models.F('gyldig_til'), models.Value('[]')), '&&')], name='ydelse_sats_ingen_overlap'), models.CheckConstraint(condition=models.Q(('gyldig_til__isnull', True), ('gyldig_til__gte', models.F('gyldig_fra')), _connector='OR'), name='ydelse_sats_periode'), models.CheckConstraint(condition=models.Q(('beloeb__gte', 0)), name='ydelse_sats_ikke_negativ')],
             },
         ),
         migrations.CreateModel(
@@ -185,7 +183,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='saerligstoette',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(models.F('bevilling'), '='), (cases.ydelse.models.DateRange(models.F('fra'), models.F('til'), models.Value('[]')), '&&')], name='ydelse_saes_ingen_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(cases.ydelse.models.Punkt(models.F('bevilling')), '&&'), (cases.ydelse.models.DateRange(models.F('fra'), models.F('til'), models.Value('[]')), '&&')], name='ydelse_saes_ingen_overlap'),
         ),
         migrations.AddConstraint(
             model_name='saerligstoette',
@@ -201,7 +199,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sanktion',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(models.F('bevilling'), '='), (cases.ydelse.models.DateRange(models.F('fra'), models.F('til'), models.Value('[]')), '&&')], name='ydelse_sanktion_ingen_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(cases.ydelse.models.Punkt(models.F('bevilling')), '&&'), (cases.ydelse.models.DateRange(models.F('fra'), models.F('til'), models.Value('[]')), '&&')], name='ydelse_sanktion_ingen_overlap'),
         ),
         migrations.AddConstraint(
             model_name='sanktion',
