@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0002_contenttypes_from_cases'),
+        ('core', '0001_initial'),  # only Kommune; a database from before the move gets core.0001 recorded first
         ('integrations', '0001_initial'),
     ]
 
